@@ -1,0 +1,43 @@
+# Two commands matter on a fresh machine: `make run` and `make test`. Both install what is missing.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: deps run test lint format bench demo clean
+
+$(PY_STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Headless Chromium drives the monitor page tests; Debian's package, installed once.
+.local/chromium.ok:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	@mkdir -p .local && touch $@
+
+deps: $(PY_STAMP) $(NODE_STAMP)
+
+run: deps
+	$(BIN)/python -m devstack
+
+test: deps .local/chromium.ok
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: deps
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: deps
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules .azurite .devhost .local .pytest_cache .ruff_cache

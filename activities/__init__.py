@@ -1,0 +1,1 @@
+"""activities of the service; see docs/architecture.md."""

@@ -1,0 +1,1 @@
+"""HTTP-trigger functions, one blueprint per module."""

@@ -1,0 +1,16 @@
+"""Liveness probe for load balancers, `make run` and N8N health checks."""
+
+from __future__ import annotations
+
+import json
+
+import azure.durable_functions as df
+import azure.functions as func
+
+bp = df.Blueprint()
+
+
+@bp.route(route="health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+def health(req: func.HttpRequest) -> func.HttpResponse:
+    body = {"success": True, "data": {"status": "ok"}, "error": None}
+    return func.HttpResponse(json.dumps(body), status_code=200, mimetype="application/json")

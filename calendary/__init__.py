@@ -1,0 +1,1 @@
+"""Calendary Kaizen: personal FLUX LoRA models from Telegram photos."""

@@ -1,0 +1,83 @@
+"""The one typed settings object, read from app settings / environment once per process."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cache
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Names are the Function App setting names, so Azure, local.settings.json and tests agree."""
+
+    model_config = SettingsConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+
+    # Storage: a connection string (Azurite, classic) or an identity-based account name.
+    storage_connection_string: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AzureWebJobsStorage", "storage_connection_string"),
+    )
+    storage_account_name: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AzureWebJobsStorage__accountName", "storage_account_name"),
+    )
+    data_container: str = Field(default="data", alias="DataContainer")
+    trainings_table: str = Field(default="Trainings", alias="TrainingsTable")
+    generations_table: str = Field(default="Generations", alias="GenerationsTable")
+    notifications_queue: str = Field(default="telegram-notifications", alias="NotificationsQueue")
+
+    # Replicate.
+    replicate_api_key: SecretStr = Field(default=SecretStr(""), alias="ReplicateApiKey")
+    replicate_base_url: str = Field(
+        default="https://api.replicate.com/v1", alias="ReplicateBaseUrl"
+    )
+    replicate_owner: str = Field(default="", alias="ReplicateOwner")
+    replicate_trainer_model: str = Field(
+        default="replicate/fast-flux-trainer", alias="ReplicateTrainerModel"
+    )
+    replicate_trainer_version: str = Field(
+        default="f463fbfc97389e10a2f443a8a84b6953b1058eafbf0c9af4d84457ff07cb04db",
+        alias="ReplicateTrainerVersion",
+    )
+    replicate_webhook_secret: SecretStr | None = Field(default=None, alias="ReplicateWebhookSecret")
+    webhook_url: str = Field(default="", alias="WebhookUrl")
+
+    # Telegram and notification delivery.
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TelegramBotToken")
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org", alias="TelegramApiBaseUrl"
+    )
+    notification_webhook_url: str | None = Field(default=None, alias="NotificationWebhookUrl")
+    notification_webhook_secret: SecretStr | None = Field(
+        default=None, alias="NotificationWebhookSecret"
+    )
+    notification_language: Literal["uk", "en"] = Field(default="uk", alias="NotificationLanguage")
+
+    # Input limits.
+    image_url_allowed_hosts: str = Field(default="api.telegram.org", alias="ImageUrlAllowedHosts")
+    min_training_images: int = Field(default=5, ge=1, alias="MinTrainingImages")
+    max_images_per_request: int = Field(default=20, ge=1, alias="MaxImagesPerRequest")
+    max_images_per_chat: int = Field(default=100, ge=1, alias="MaxImagesPerChat")
+    max_image_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, alias="MaxImageBytes")
+    max_prompt_length: int = Field(default=2000, ge=1, alias="MaxPromptLength")
+
+    # Workflow timing.
+    training_timeout: timedelta = Field(default=timedelta(hours=2), alias="TrainingTimeout")
+    generation_timeout: timedelta = Field(default=timedelta(minutes=10), alias="GenerationTimeout")
+    upload_wait: timedelta = Field(default=timedelta(seconds=30), alias="UploadWaitTimeout")
+    train_wait: timedelta = Field(default=timedelta(seconds=10), alias="TrainWaitTimeout")
+    generate_wait: timedelta = Field(default=timedelta(seconds=60), alias="GenerateWaitTimeout")
+
+    @property
+    def allowed_image_hosts(self) -> frozenset[str]:
+        hosts = (h.strip().lower() for h in self.image_url_allowed_hosts.split(","))
+        return frozenset(h for h in hosts if h)
+
+
+@cache
+def get_settings() -> Settings:
+    """Read once per process; tests build their own `Settings(...)` instead."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""entities of the service; see docs/architecture.md."""

@@ -1,0 +1,9 @@
+"""Composition root: the Durable Functions app and the blueprints it registers. Nothing else."""
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from api.health import bp as health
+
+app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
+app.register_functions(health)

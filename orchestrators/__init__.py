@@ -1,0 +1,1 @@
+"""orchestrators of the service; see docs/architecture.md."""

@@ -1,0 +1,28 @@
+from datetime import timedelta
+
+from calendary.settings import Settings
+
+
+def test_reads_app_setting_names_and_parses_types() -> None:
+    settings = Settings(
+        _env_file=None,
+        **{
+            "ReplicateApiKey": "r8_secret",
+            "ImageUrlAllowedHosts": "api.telegram.org, 127.0.0.1 ,",
+            "TrainingTimeout": "PT3H",
+            "MinTrainingImages": "7",
+        },
+    )
+    assert settings.allowed_image_hosts == frozenset({"api.telegram.org", "127.0.0.1"})
+    assert settings.training_timeout == timedelta(hours=3)
+    assert settings.min_training_images == 7
+    assert "r8_secret" not in repr(settings)
+    assert settings.replicate_api_key.get_secret_value() == "r8_secret"
+
+
+def test_environment_variables_use_the_same_names(monkeypatch) -> None:
+    monkeypatch.setenv("ReplicateOwner", "alice")
+    monkeypatch.setenv("GenerationTimeout", "00:02:00")
+    settings = Settings()
+    assert settings.replicate_owner == "alice"
+    assert settings.generation_timeout == timedelta(minutes=2)
