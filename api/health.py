@@ -7,10 +7,14 @@ import json
 import azure.durable_functions as df
 import azure.functions as func
 
+from api import routes
+
 bp = df.Blueprint()
 
 
-@bp.route(route="health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(
+    route=routes.HEALTH.path, methods=[routes.HEALTH.method], auth_level=func.AuthLevel.ANONYMOUS
+)
 def health(req: func.HttpRequest) -> func.HttpResponse:
     body = {"success": True, "data": {"status": "ok"}, "error": None}
     return func.HttpResponse(json.dumps(body), status_code=200, mimetype="application/json")
