@@ -37,7 +37,11 @@ class ArchiveResult:
 
 
 class _StagedBlockWriter:
-    """A write-only, non-seekable file that stages every full block on the blob."""
+    """A write-only, non-seekable file that stages its bytes as blocks of the blob.
+
+    Small writes (zip headers) are gathered up to `block_size`; a write of at least `block_size`
+    (a whole download chunk) is staged as it is, without a copy. Blocks may differ in size.
+    """
 
     def __init__(self, blob: BlobClient, block_size: int) -> None:
         self._blob = blob
@@ -47,12 +51,15 @@ class _StagedBlockWriter:
         self.block_ids: list[str] = []
 
     def write(self, data: bytes) -> int:
-        self._buffer += data
-        self._position += len(data)
-        while len(self._buffer) >= self._block_size:
-            self._stage(bytes(self._buffer[: self._block_size]))
-            del self._buffer[: self._block_size]
-        return len(data)
+        size = len(data)
+        self._position += size
+        if self._buffer and len(self._buffer) + size > self._block_size:
+            self._flush_buffer()
+        if size >= self._block_size:
+            self._stage(data)
+        else:
+            self._buffer += data
+        return size
 
     def tell(self) -> int:
         return self._position
@@ -61,10 +68,13 @@ class _StagedBlockWriter:
         """Blocks are staged as they fill; the tail goes out in `finish`."""
 
     def finish(self) -> int:
+        self._flush_buffer()
+        return self._position
+
+    def _flush_buffer(self) -> None:
         if self._buffer:
             self._stage(bytes(self._buffer))
             self._buffer.clear()
-        return self._position
 
     def _stage(self, block: bytes) -> None:
         # Deterministic ids: a rerun restages the same ids, replacing any left uncommitted.
