@@ -7,6 +7,7 @@ server name), so a DNS answer that changes between check and connect cannot redi
 from __future__ import annotations
 
 import asyncio
+import ssl
 from dataclasses import dataclass
 from typing import Literal
 
@@ -14,6 +15,7 @@ import httpx
 
 from calendary.domain.image_urls import ImageUrlError, ImageUrlPolicy, check_image_url
 from calendary.images.addresses import Resolver, refusal, resolve
+from calendary.settings import Settings
 
 FetchFailure = Literal[
     "url_refused", "address_refused", "redirect", "too_large", "timeout", "http_status", "network"
@@ -47,6 +49,15 @@ class FetchedImage:
     content_type: str | None
 
 
+def _caused_by_certificate(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 class ImageFetcher:
     """One long-lived client per process; `fetch` is safe to call concurrently."""
 
@@ -56,6 +67,7 @@ class ImageFetcher:
         limits: FetchLimits | None = None,
         *,
         resolver: Resolver = resolve,
+        verify: ssl.SSLContext | bool = True,
     ) -> None:
         self._policy = policy
         self._limits = limits or FetchLimits()
@@ -66,7 +78,9 @@ class ImageFetcher:
             write=self._limits.read_timeout,
             pool=self._limits.connect_timeout,
         )
-        self._client = httpx.AsyncClient(follow_redirects=False, timeout=timeout, trust_env=False)
+        self._client = httpx.AsyncClient(
+            follow_redirects=False, timeout=timeout, trust_env=False, verify=verify
+        )
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -88,7 +102,11 @@ class ImageFetcher:
             raise ImageFetchError(
                 "timeout", "the image download timed out", transient=True
             ) from None
-        except httpx.HTTPError:
+        except httpx.HTTPError as exc:
+            if _caused_by_certificate(exc):
+                raise ImageFetchError(
+                    "network", "the image server's certificate is not valid"
+                ) from None
             raise ImageFetchError(
                 "network", "the image server could not be reached", transient=True
             ) from None
@@ -142,3 +160,11 @@ class ImageFetcher:
             if len(body) > limit:
                 raise ImageFetchError("too_large", f"the image is larger than {limit} bytes")
         return FetchedImage(bytes(body), response.headers.get("content-type"))
+
+
+def fetcher_from_settings(settings: Settings) -> ImageFetcher:
+    limits = FetchLimits(
+        max_bytes=settings.max_image_bytes,
+        total_timeout=settings.image_download_timeout.total_seconds(),
+    )
+    return ImageFetcher(ImageUrlPolicy.from_setting(settings.image_url_allowed_hosts), limits)

@@ -142,3 +142,16 @@ async def test_refused_urls_never_reach_the_network() -> None:
 def test_address_rules(address: str, allowed: str, expected: str | None) -> None:
     allow = frozenset({allowed} if allowed else set())
     assert refusal(ipaddress.ip_address(address), allow) == expected
+
+
+async def test_fetcher_from_settings_uses_the_app_settings(base_url: str) -> None:
+    from calendary.images.fetch import fetcher_from_settings
+    from calendary.settings import Settings
+
+    settings = Settings(ImageUrlAllowedHosts="127.0.0.1", MaxImageBytes=100_000)
+    f = fetcher_from_settings(settings)
+    assert (await f.fetch(f"{base_url}/photo.jpg")).data == JPEG
+    error = await failure(f, f"{base_url}/undeclared-huge")
+    assert error.reason == "too_large"
+    strict = fetcher_from_settings(Settings(ImageUrlAllowedHosts="api.telegram.org"))
+    assert (await failure(strict, f"{base_url}/photo.jpg")).reason == "url_refused"
