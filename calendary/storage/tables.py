@@ -9,6 +9,9 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import EdmType, EntityProperty, TableClient, UpdateMode
 from pydantic import BaseModel, ConfigDict, Field
 
+from calendary.domain.chat_state import GenerationRecord, TrainingRecord
+from calendary.domain.image_urls import redact_url
+
 _INT32 = range(-(2**31), 2**31)
 
 
@@ -48,6 +51,42 @@ class GenerationRow(TableRow):
 
 
 Row = TypeVar("Row", bound=TableRow)
+
+
+def training_row(chat_id: str, record: TrainingRecord) -> TrainingRow:
+    """The row for a training Replicate knows (the RowKey is Replicate's training id)."""
+    if not record.training_id:
+        raise ValueError("a training gets its row once Replicate has given it an id")
+    return TrainingRow(
+        chat_id=chat_id,
+        training_id=record.training_id,
+        replicate_id=record.training_id,
+        model_id=record.model_id,
+        version=record.version,
+        status=record.status,
+        archive_url=redact_url(record.archive_url) if record.archive_url else None,
+        trigger_word=record.trigger_word,
+        steps=record.steps,
+        created_at=record.created_at,
+        completed_at=record.completed_at,
+        instance_id=record.instance_id,
+    )
+
+
+def generation_row(chat_id: str, record: GenerationRecord) -> GenerationRow:
+    return GenerationRow(
+        chat_id=chat_id,
+        generation_id=record.generation_id,
+        training_id=record.training_id,
+        replicate_id=record.replicate_id,
+        prompt=record.prompt,
+        seed=record.seed,
+        output_seed=record.output_seed,
+        image_url=redact_url(record.image_url) if record.image_url else None,
+        status=record.status,
+        created_at=record.created_at,
+        completed_at=record.completed_at,
+    )
 
 
 def to_entity(row: TableRow) -> dict[str, Any]:

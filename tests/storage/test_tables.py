@@ -2,8 +2,16 @@ from datetime import UTC, datetime
 
 import pytest
 
+from calendary.domain.chat_state import GenerationRecord
 from calendary.storage.clients import StorageClients
-from calendary.storage.tables import GenerationRow, GenerationsTable, TrainingRow, TrainingsTable
+from calendary.storage.tables import (
+    GenerationRow,
+    GenerationsTable,
+    TrainingRow,
+    TrainingsTable,
+    generation_row,
+    training_row,
+)
 
 T0 = datetime(2025, 1, 14, 10, 35, tzinfo=UTC)
 
@@ -70,3 +78,35 @@ def test_generation_rows_keep_large_seeds(storage_clients: StorageClients, table
     )
     table.upsert(row)
     assert table.get("1", "g-1") == row
+
+
+def test_rows_from_chat_records_carry_no_sas(
+    storage_clients: StorageClients, table_name: str
+) -> None:
+    from tests.domain.builders import trained
+
+    record = (
+        trained()
+        .trainings[0]
+        .model_copy(update={"archive_url": "https://a/data/1/archive_1.zip?sv=x&sig=SECRET"})
+    )
+    row = training_row("123456789", record)
+    assert (row.training_id, row.replicate_id, row.status) == (
+        "abc123xyz",
+        "abc123xyz",
+        "succeeded",
+    )
+    assert row.archive_url == "https://a/data/1/archive_1.zip"
+    table = TrainingsTable(storage_clients.table_service.get_table_client(table_name))
+    table.upsert(row)
+    assert table.get("123456789", "abc123xyz") == row
+    with pytest.raises(ValueError):
+        training_row("1", record.model_copy(update={"training_id": None}))
+    generation = GenerationRecord(
+        generation_id="g1",
+        training_id="abc123xyz",
+        prompt="p",
+        image_url="https://a/g1.jpg?sig=S",
+        created_at=T0,
+    )
+    assert generation_row("1", generation).image_url == "https://a/g1.jpg"
