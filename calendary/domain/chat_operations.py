@@ -12,17 +12,23 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from calendary.domain import chat_transitions as t
-from calendary.domain.chat_state import ChatState, FinishedTrainingStatus, StateModel, summarize
+from calendary.domain import chat_generations, chat_trainings, chat_uploads
+from calendary.domain.chat_state import (
+    ChatState,
+    ChatStateError,
+    FinishedTrainingStatus,
+    StateModel,
+    summarize,
+)
 
 
 class RegisterImages(StateModel):
-    candidates: list[t.ImageCandidate]
+    candidates: list[chat_uploads.ImageCandidate]
     max_images: int
 
 
 class ReserveTraining(StateModel):
-    request: t.TrainingRequest
+    request: chat_trainings.TrainingRequest
     min_images: int
 
 
@@ -54,21 +60,21 @@ Handler = Callable[[ChatState, Any], tuple[ChatState, BaseModel]]
 
 
 def _register(s: ChatState, op: RegisterImages) -> tuple[ChatState, BaseModel]:
-    return t.register_images(s, op.candidates, max_images=op.max_images)
+    return chat_uploads.register_images(s, op.candidates, max_images=op.max_images)
 
 
 def _reserve(s: ChatState, op: ReserveTraining) -> tuple[ChatState, BaseModel]:
-    return t.reserve_training(s, op.request, min_images=op.min_images)
+    return chat_trainings.reserve_training(s, op.request, min_images=op.min_images)
 
 
 def _started(s: ChatState, op: TrainingStarted) -> tuple[ChatState, BaseModel]:
-    return t.record_training_started(
+    return chat_trainings.record_training_started(
         s, op.instance_id, training_id=op.training_id, archive_url=op.archive_url, status=op.status
     )
 
 
 def _finished(s: ChatState, op: TrainingFinished) -> tuple[ChatState, BaseModel]:
-    return t.record_training_finished(
+    return chat_trainings.record_training_finished(
         s,
         op.instance_id,
         status=op.status,
@@ -79,7 +85,7 @@ def _finished(s: ChatState, op: TrainingFinished) -> tuple[ChatState, BaseModel]
 
 
 def _generation_completed(s: ChatState, op: GenerationCompleted) -> tuple[ChatState, BaseModel]:
-    return t.complete_generation(
+    return chat_generations.complete_generation(
         s,
         op.generation_id,
         status=op.status,
@@ -95,7 +101,7 @@ OPERATIONS: dict[str, tuple[type[BaseModel] | None, Handler]] = {
     "reserve_training": (ReserveTraining, _reserve),
     "record_training_started": (TrainingStarted, _started),
     "record_training_finished": (TrainingFinished, _finished),
-    "add_generation": (t.GenerationRequest, t.add_generation),
+    "add_generation": (chat_generations.GenerationRequest, chat_generations.add_generation),
     "complete_generation": (GenerationCompleted, _generation_completed),
     "get": (None, lambda s, _: (s, s)),
     "summary": (None, lambda s, _: (s, summarize(s))),
@@ -107,7 +113,7 @@ def apply(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Run one operation on the JSON state; returns (new JSON state, JSON result)."""
     if operation not in OPERATIONS:
-        raise t.ChatStateError(f"unknown chat operation {operation!r}")
+        raise ChatStateError(f"unknown chat operation {operation!r}")
     current = ChatState.model_validate(state) if state else ChatState(chat_id=chat_id)
     input_model, handler = OPERATIONS[operation]
     parsed = input_model.model_validate(payload) if input_model else None

@@ -1,7 +1,8 @@
 """The per-chat record the chat entity keeps: uploads, trainings, generations.
 
 Everything here is plain data that round-trips through JSON, because the entity's state crosses the
-Durable boundary as JSON. Transitions live in `chat_transitions.py`.
+Durable boundary as JSON. Transitions live in `chat_uploads.py`, `chat_trainings.py` and
+`chat_generations.py`; `chat_operations.py` names them for the entity.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ TrainingStatus = Literal["reserved", "starting", "processing", "succeeded", "fai
 FinishedTrainingStatus = Literal["succeeded", "failed", "canceled"]
 GenerationStatus = Literal["pending", "succeeded", "failed"]
 ACTIVE_TRAINING_STATUSES: frozenset[str] = frozenset({"reserved", "starting", "processing"})
+
+
+class ChatStateError(ValueError):
+    """An operation that does not fit the state (unknown ids): a caller bug, not user input."""
 
 
 class StateModel(BaseModel):

@@ -3,14 +3,13 @@
 from datetime import UTC, datetime, timedelta
 
 from calendary.domain.chat_state import ChatState
-from calendary.domain.chat_transitions import (
-    ImageCandidate,
+from calendary.domain.chat_trainings import (
     TrainingRequest,
     record_training_finished,
     record_training_started,
-    register_images,
     reserve_training,
 )
+from calendary.domain.chat_uploads import ImageCandidate, register_images
 
 T0 = datetime(2025, 1, 14, 10, 30, 0, tzinfo=UTC)
 

@@ -3,8 +3,7 @@ import json
 import pytest
 
 from calendary.domain.chat_operations import OPERATIONS, apply
-from calendary.domain.chat_state import ChatState
-from calendary.domain.chat_transitions import ChatStateError
+from calendary.domain.chat_state import ChatState, ChatStateError
 from calendary.domain.index_md import render_index
 from tests.domain.builders import T0, candidate
 

@@ -2,18 +2,15 @@ from datetime import timedelta
 
 import pytest
 
-from calendary.domain.chat_state import ChatState, summarize
-from calendary.domain.chat_transitions import (
-    ChatStateError,
-    GenerationRequest,
-    add_generation,
-    complete_generation,
+from calendary.domain.chat_generations import GenerationRequest, add_generation, complete_generation
+from calendary.domain.chat_state import ChatState, ChatStateError, summarize
+from calendary.domain.chat_trainings import (
     record_training_failed,
     record_training_finished,
     record_training_started,
-    register_images,
     reserve_training,
 )
+from calendary.domain.chat_uploads import register_images
 from tests.domain.builders import T0, candidate, request, trained, with_images
 
 
