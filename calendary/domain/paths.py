@@ -40,6 +40,14 @@ def upload_prefix(chat_id: str) -> str:
     return f"{chat_prefix(chat_id)}upload/"
 
 
+def batch_id(instance_id: str) -> str:
+    """A short batch tag from a workflow instance id (a uuid): its first 8 letters and digits."""
+    tag = "".join(ch for ch in instance_id.lower() if ch.isascii() and ch.isalnum())[:8]
+    if not tag:
+        raise ValueError("instance id has no letters or digits")
+    return tag
+
+
 def upload_blob_name(chat_id: str, at: datetime, batch: str, number: int) -> str:
     """`{chatId}/upload/image_{yyyyMMdd_HHmmss}_{batch}_{NNN}.jpg`.
 

@@ -47,3 +47,11 @@ def test_model_names_follow_replicate_rules() -> None:
         paths.model_name("", "1", 1)
     with pytest.raises(ValueError):
         paths.model_slug("1", 0)
+
+
+def test_batch_id_from_an_instance_id_fits_blob_names() -> None:
+    tag = paths.batch_id("3F2A9C1E-77aa-4b2b-9a0e-0123456789ab")
+    assert tag == "3f2a9c1e"
+    assert paths.upload_blob_name("1", AT, tag, 1).endswith("_3f2a9c1e_001.jpg")
+    with pytest.raises(ValueError):
+        paths.batch_id("---")
