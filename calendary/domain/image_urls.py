@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit, urlunsplit
@@ -61,13 +60,6 @@ class CheckedUrl:
     scheme: str
     host: str
     port: int
-
-    def is_ip_literal(self) -> bool:
-        try:
-            ipaddress.ip_address(self.host)
-        except ValueError:
-            return False
-        return True
 
 
 def check_image_url(url: str, policy: ImageUrlPolicy) -> CheckedUrl:
