@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     max_images_per_request: int = Field(default=20, ge=1, alias="MaxImagesPerRequest")
     max_images_per_chat: int = Field(default=100, ge=1, alias="MaxImagesPerChat")
     max_image_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, alias="MaxImageBytes")
+    min_image_side: int = Field(default=256, ge=1, alias="MinImageSide")
+    # Decoded size cap: a small file may still expand into a huge bitmap (decompression bomb).
+    max_image_pixels: int = Field(default=50_000_000, ge=1, alias="MaxImagePixels")
+    image_download_timeout: timedelta = Field(
+        default=timedelta(seconds=60), alias="ImageDownloadTimeout"
+    )
     max_prompt_length: int = Field(default=2000, ge=1, alias="MaxPromptLength")
 
     # Workflow timing.

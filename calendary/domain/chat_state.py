@@ -1,0 +1,134 @@
+"""The per-chat record the chat entity keeps: uploads, trainings, generations.
+
+Everything here is plain data that round-trips through JSON, because the entity's state crosses the
+Durable boundary as JSON. Transitions live in `chat_uploads.py`, `chat_trainings.py` and
+`chat_generations.py`; `chat_operations.py` names them for the entity.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+TrainingStatus = Literal["reserved", "starting", "processing", "succeeded", "failed", "canceled"]
+FinishedTrainingStatus = Literal["succeeded", "failed", "canceled"]
+GenerationStatus = Literal["pending", "succeeded", "failed"]
+ACTIVE_TRAINING_STATUSES: frozenset[str] = frozenset({"reserved", "starting", "processing"})
+
+
+class ChatStateError(ValueError):
+    """An operation that does not fit the state (unknown ids): a caller bug, not user input."""
+
+
+class StateModel(BaseModel):
+    # Unknown keys are ignored so state persisted by an older build still loads.
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class UploadedImage(StateModel):
+    blob_name: str
+    size_bytes: int
+    sha256: str
+    source_id: str | None = None
+    uploaded_at: datetime
+
+
+class TrainingRecord(StateModel):
+    instance_id: str
+    number: int
+    model_id: str
+    status: TrainingStatus
+    trigger_word: str
+    steps: int
+    description: str = ""
+    training_id: str | None = None
+    version: str | None = None
+    archive_url: str | None = None
+    error: str | None = None
+    created_at: datetime
+    completed_at: datetime | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_TRAINING_STATUSES
+
+
+class GenerationRecord(StateModel):
+    generation_id: str
+    training_id: str
+    prompt: str
+    seed: int | None = None
+    output_seed: int | None = None
+    replicate_id: str | None = None
+    image_url: str | None = None
+    status: GenerationStatus = "pending"
+    created_at: datetime
+    completed_at: datetime | None = None
+
+
+class ChatState(StateModel):
+    chat_id: str
+    images: tuple[UploadedImage, ...] = ()
+    trainings: tuple[TrainingRecord, ...] = ()
+    # Instance id of the training workflow holding the chat's single training slot.
+    active_training: str | None = None
+    generations: tuple[GenerationRecord, ...] = ()
+
+    def training_by_instance(self, instance_id: str) -> TrainingRecord | None:
+        return next((t for t in self.trainings if t.instance_id == instance_id), None)
+
+    def training_by_id(self, training_id: str) -> TrainingRecord | None:
+        """Look up by Replicate's training id, the id the API hands out."""
+        return next((t for t in self.trainings if t.training_id == training_id), None)
+
+    def generation(self, generation_id: str) -> GenerationRecord | None:
+        return next((g for g in self.generations if g.generation_id == generation_id), None)
+
+    @property
+    def last_upload_at(self) -> datetime | None:
+        return max((i.uploaded_at for i in self.images), default=None)
+
+
+class TrainingSummary(StateModel):
+    training_id: str | None
+    model_id: str
+    status: TrainingStatus
+    version: str | None
+    instance_id: str
+    created_at: datetime
+    completed_at: datetime | None
+
+
+class ChatSummary(StateModel):
+    """What the status endpoint reports for a chat."""
+
+    chat_id: str
+    image_count: int
+    last_upload_at: datetime | None
+    generation_count: int
+    training_active: bool
+    latest_training: TrainingSummary | None
+
+
+def summarize(state: ChatState) -> ChatSummary:
+    latest = state.trainings[-1] if state.trainings else None
+    return ChatSummary(
+        chat_id=state.chat_id,
+        image_count=len(state.images),
+        last_upload_at=state.last_upload_at,
+        generation_count=len(state.generations),
+        training_active=state.active_training is not None,
+        latest_training=None
+        if latest is None
+        else TrainingSummary(
+            training_id=latest.training_id,
+            model_id=latest.model_id,
+            status=latest.status,
+            version=latest.version,
+            instance_id=latest.instance_id,
+            created_at=latest.created_at,
+            completed_at=latest.completed_at,
+        ),
+    )

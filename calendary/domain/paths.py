@@ -1,0 +1,105 @@
+"""Blob names of the storage layout and Replicate model names, derived from ids only."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+_CHAT_ID = re.compile(r"^-?[0-9]{1,20}$")
+_BATCH = re.compile(r"^[a-z0-9]{1,16}$")
+# Generation ids come from the orchestrator's new_uuid(); they also name blobs.
+_GENERATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+# Replicate owners: letters, digits, dash/underscore/period.
+_OWNER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+MODEL_PREFIX = "telegram_flux_"
+
+
+def _stamp(at: datetime) -> str:
+    return at.strftime("%Y%m%d_%H%M%S")
+
+
+def check_chat_id(chat_id: str) -> str:
+    """Chat ids name folders: nothing but an optional minus and digits gets through."""
+    if not _CHAT_ID.fullmatch(chat_id):
+        raise ValueError("chat id must be an optional minus followed by digits")
+    return chat_id
+
+
+def check_generation_id(generation_id: str) -> str:
+    if not _GENERATION_ID.fullmatch(generation_id):
+        raise ValueError("generation id may hold letters, digits, '-' and '_' only")
+    return generation_id
+
+
+def chat_prefix(chat_id: str) -> str:
+    return f"{check_chat_id(chat_id)}/"
+
+
+def upload_prefix(chat_id: str) -> str:
+    return f"{chat_prefix(chat_id)}upload/"
+
+
+def batch_id(instance_id: str) -> str:
+    """A short batch tag from a workflow instance id (a uuid): its first 8 letters and digits."""
+    tag = "".join(ch for ch in instance_id.lower() if ch.isascii() and ch.isalnum())[:8]
+    if not tag:
+        raise ValueError("instance id has no letters or digits")
+    return tag
+
+
+def upload_blob_name(chat_id: str, at: datetime, batch: str, number: int) -> str:
+    """`{chatId}/upload/image_{yyyyMMdd_HHmmss}_{batch}_{NNN}.jpg`.
+
+    `batch` tells apart requests landing in the same second (an album arrives as parallel calls);
+    `number` is the image's 1-based position in its request.
+    """
+    if not _BATCH.fullmatch(batch):
+        raise ValueError("batch must be 1-16 lowercase letters or digits")
+    if not 1 <= number <= 999:
+        raise ValueError("image number must be within 1..999")
+    return f"{upload_prefix(chat_id)}image_{_stamp(at)}_{batch}_{number:03d}.jpg"
+
+
+def archive_blob_name(chat_id: str, at: datetime) -> str:
+    return f"{chat_prefix(chat_id)}archive_{_stamp(at)}.zip"
+
+
+def generated_prefix(chat_id: str) -> str:
+    return f"{chat_prefix(chat_id)}generated/"
+
+
+def generated_image_blob_name(chat_id: str, generation_id: str) -> str:
+    return f"{generated_prefix(chat_id)}{check_generation_id(generation_id)}.jpg"
+
+
+def generated_prompt_blob_name(chat_id: str, generation_id: str) -> str:
+    return f"{generated_prefix(chat_id)}{check_generation_id(generation_id)}_prompt.txt"
+
+
+def index_blob_name(chat_id: str) -> str:
+    return f"{chat_prefix(chat_id)}index.md"
+
+
+def model_chat_part(chat_id: str) -> str:
+    """The chat id as it appears in a model name.
+
+    Group chats have negative ids; `-100123` maps to `n100123` (a minus would read as a separator).
+    Positive ids stay digits, so the mapping is one-to-one and never collides.
+    """
+    check_chat_id(chat_id)
+    return f"n{chat_id[1:]}" if chat_id.startswith("-") else chat_id
+
+
+def model_slug(chat_id: str, number: int) -> str:
+    """The model's name without the owner: `telegram_flux_{chat}_{n}`."""
+    if number < 1:
+        raise ValueError("model number starts at 1")
+    return f"{MODEL_PREFIX}{model_chat_part(chat_id)}_{number}"
+
+
+def model_name(owner: str, chat_id: str, number: int) -> str:
+    """`{ReplicateOwner}/telegram_flux_{chatId}_{n}`, lowercase as Replicate requires."""
+    if not _OWNER.fullmatch(owner):
+        raise ValueError("Replicate owner must be letters, digits, '-', '_' or '.'")
+    return f"{owner.lower()}/{model_slug(chat_id, number)}"

@@ -1,0 +1,1 @@
+"""Downloading and normalising user images."""

@@ -1,0 +1,1 @@
+"""Adapters over Azure Storage: blobs, tables, the notification queue and the training archive."""

@@ -1,0 +1,135 @@
+"""The `Trainings` and `Generations` tables as typed rows with idempotent upserts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from azure.core.exceptions import ResourceNotFoundError
+from azure.data.tables import EdmType, EntityProperty, TableClient, UpdateMode
+from pydantic import BaseModel, ConfigDict, Field
+
+from calendary.domain.chat_state import GenerationRecord, TrainingRecord
+from calendary.domain.image_urls import redact_url
+
+_INT32 = range(-(2**31), 2**31)
+
+
+class TableRow(BaseModel):
+    """Field aliases are the table's property names; PartitionKey is the chat id."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+
+    chat_id: str = Field(alias="PartitionKey")
+
+
+class TrainingRow(TableRow):
+    training_id: str = Field(alias="RowKey")
+    replicate_id: str | None = Field(default=None, alias="ReplicateId")
+    model_id: str | None = Field(default=None, alias="ModelId")
+    version: str | None = Field(default=None, alias="Version")
+    status: str | None = Field(default=None, alias="Status")
+    archive_url: str | None = Field(default=None, alias="ArchiveUrl")
+    trigger_word: str | None = Field(default=None, alias="TriggerWord")
+    steps: int | None = Field(default=None, alias="Steps")
+    created_at: datetime | None = Field(default=None, alias="CreatedAt")
+    completed_at: datetime | None = Field(default=None, alias="CompletedAt")
+    instance_id: str | None = Field(default=None, alias="InstanceId")
+
+
+class GenerationRow(TableRow):
+    generation_id: str = Field(alias="RowKey")
+    training_id: str | None = Field(default=None, alias="TrainingId")
+    replicate_id: str | None = Field(default=None, alias="ReplicateId")
+    prompt: str | None = Field(default=None, alias="Prompt")
+    seed: int | None = Field(default=None, alias="Seed")
+    output_seed: int | None = Field(default=None, alias="OutputSeed")
+    image_url: str | None = Field(default=None, alias="ImageUrl")
+    status: str | None = Field(default=None, alias="Status")
+    created_at: datetime | None = Field(default=None, alias="CreatedAt")
+    completed_at: datetime | None = Field(default=None, alias="CompletedAt")
+
+
+Row = TypeVar("Row", bound=TableRow)
+
+
+def training_row(chat_id: str, record: TrainingRecord) -> TrainingRow:
+    """The row for a training Replicate knows (the RowKey is Replicate's training id)."""
+    if not record.training_id:
+        raise ValueError("a training gets its row once Replicate has given it an id")
+    return TrainingRow(
+        chat_id=chat_id,
+        training_id=record.training_id,
+        replicate_id=record.training_id,
+        model_id=record.model_id,
+        version=record.version,
+        status=record.status,
+        archive_url=redact_url(record.archive_url) if record.archive_url else None,
+        trigger_word=record.trigger_word,
+        steps=record.steps,
+        created_at=record.created_at,
+        completed_at=record.completed_at,
+        instance_id=record.instance_id,
+    )
+
+
+def generation_row(chat_id: str, record: GenerationRecord) -> GenerationRow:
+    return GenerationRow(
+        chat_id=chat_id,
+        generation_id=record.generation_id,
+        training_id=record.training_id,
+        replicate_id=record.replicate_id,
+        prompt=record.prompt,
+        seed=record.seed,
+        output_seed=record.output_seed,
+        image_url=redact_url(record.image_url) if record.image_url else None,
+        status=record.status,
+        created_at=record.created_at,
+        completed_at=record.completed_at,
+    )
+
+
+def to_entity(row: TableRow) -> dict[str, Any]:
+    """Unset (None) fields are left out, so a merge never erases what an earlier write stored."""
+    entity: dict[str, Any] = {}
+    for key, value in row.model_dump(by_alias=True, exclude_none=True).items():
+        if isinstance(value, int) and not isinstance(value, bool) and value not in _INT32:
+            value = EntityProperty(value, EdmType.INT64)  # seeds reach 2**32-1
+        entity[key] = value
+    return entity
+
+
+def from_entity(model: type[Row], entity: dict[str, Any]) -> Row:
+    plain = {k: v.value if isinstance(v, EntityProperty) else v for k, v in entity.items()}
+    return model.model_validate(plain)
+
+
+class RowTable(Generic[Row]):
+    def __init__(self, table: TableClient, model: type[Row]) -> None:
+        self._table = table
+        self._model = model
+
+    def upsert(self, row: Row) -> None:
+        """Insert or merge: writing the same row twice leaves the same entity."""
+        self._table.upsert_entity(to_entity(row), mode=UpdateMode.MERGE)
+
+    def get(self, chat_id: str, row_key: str) -> Row | None:
+        try:
+            entity = self._table.get_entity(chat_id, row_key)
+        except ResourceNotFoundError:
+            return None
+        return from_entity(self._model, entity)
+
+    def list_for_chat(self, chat_id: str) -> list[Row]:
+        entities = self._table.query_entities("PartitionKey eq @chat", parameters={"chat": chat_id})
+        return [from_entity(self._model, e) for e in entities]
+
+
+class TrainingsTable(RowTable[TrainingRow]):
+    def __init__(self, table: TableClient) -> None:
+        super().__init__(table, TrainingRow)
+
+
+class GenerationsTable(RowTable[GenerationRow]):
+    def __init__(self, table: TableClient) -> None:
+        super().__init__(table, GenerationRow)
