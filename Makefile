@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: deps run test lint format bench demo clean
+.PHONY: deps run test lint format bench demo clean openapi
 
 $(PY_STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: deps .local/chromium.ok
 lint: deps
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Regenerate the committed OpenAPI document from the route table and the pydantic models.
+openapi: deps
+	$(BIN)/python -m calendary.openapi docs/openapi.json
 
 bench: deps
 	$(BIN)/python -m bench

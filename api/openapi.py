@@ -1,0 +1,25 @@
+"""Serves the OpenAPI 3.1 document of the HTTP API (anonymous, so tools can import it)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from api import routes
+from calendary import openapi
+
+bp = df.Blueprint()
+
+
+@cache
+def _document() -> str:
+    return openapi.render()
+
+
+@bp.route(
+    route=routes.OPENAPI.path, methods=[routes.OPENAPI.method], auth_level=func.AuthLevel.ANONYMOUS
+)
+def openapi_document(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse(_document(), status_code=200, mimetype="application/json")

@@ -1,0 +1,124 @@
+"""Response bodies of the HTTP API: the `{success, data, error}` envelope and each route's `data`.
+
+Field names serialize as camelCase aliases (`model_dump(by_alias=True)`), matching the seed's JSON.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+T = TypeVar("T")
+
+
+class ApiModel(BaseModel):
+    """Base of response models: snake_case in Python, camelCase on the wire."""
+
+    # Fields with defaults are always present in responses, so the schema marks them required.
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        json_schema_serialization_defaults_required=True,
+    )
+
+
+class ApiResponse(ApiModel, Generic[T]):
+    """The one envelope every endpoint answers with."""
+
+    success: bool
+    data: T | None = None
+    error: str | None = Field(default=None, description="Human-readable reason when not success.")
+
+
+class ErrorResponse(ApiModel):
+    success: Literal[False] = False
+    data: None = None
+    error: str = Field(description="Human-readable reason, safe to show to the user.")
+
+
+class UploadedImage(ApiModel):
+    file_name: str = Field(description="Blob name under data/{chatId}/upload/.")
+    size_bytes: int
+    url: str = Field(description="Blob URL without a SAS signature.")
+
+
+class SkippedImage(ApiModel):
+    index: int = Field(description="Position in the request (imageUrls first, then images).")
+    reason: str
+
+
+class UploadImagesData(ApiModel):
+    archive_url: str = Field(default="", description="Always empty; kept for seed compatibility.")
+    image_count: int = Field(description="Images stored for this chat after this request.")
+    uploaded_images: list[UploadedImage] = Field(default_factory=list)
+    skipped: list[SkippedImage] = Field(default_factory=list)
+
+
+TrainingStatus = Literal["starting", "processing", "succeeded", "failed", "canceled", "aborted"]
+
+
+class CreateAndTrainModelData(ApiModel):
+    training_id: str = Field(description="Replicate's training id.")
+    model_id: str = Field(description="owner/name of the private Replicate model.")
+    status: TrainingStatus
+    instance_id: str = Field(description="Durable instance id of the training workflow.")
+
+
+class GenerateImageData(ApiModel):
+    generation_id: str
+    status: str
+    image_url: str | None = Field(default=None, description="Stored image blob URL, no SAS.")
+
+
+class LatestTraining(ApiModel):
+    training_id: str
+    model_id: str
+    status: TrainingStatus
+    version: str | None = Field(default=None, description="Version id (the part after ':').")
+    created_at: datetime | None = None
+    completed_at: datetime | None = None
+
+
+class ChatStatusData(ApiModel):
+    user_id: str
+    latest_training: LatestTraining | None = None
+    image_count: int
+    generation_count: int
+
+
+class AcceptedData(ApiModel):
+    """The Durable check-status payload plus the ids the starter already knows."""
+
+    id: str = Field(description="Durable instance id.")
+    status_query_get_uri: str
+    send_event_post_uri: str
+    terminate_post_uri: str
+    purge_history_delete_uri: str
+    rewind_post_uri: str | None = None
+    restart_post_uri: str | None = None
+    suspend_post_uri: str | None = None
+    resume_post_uri: str | None = None
+    user_id: str | None = None
+    training_id: str | None = None
+    model_id: str | None = None
+    generation_id: str | None = None
+
+
+class WebhookAckData(ApiModel):
+    instance_id: str | None = None
+    outcome: Literal["delivered", "ignored"] = Field(
+        description="ignored: unknown or finished instance, answered 2xx so Replicate stops."
+    )
+
+
+class HealthData(ApiModel):
+    status: Literal["ok"]
+
+
+def envelope(data: BaseModel | None) -> dict[str, Any]:
+    """A success body as plain JSON-ready data, camelCase keys."""
+    payload = data.model_dump(mode="json", by_alias=True) if data is not None else None
+    return {"success": True, "data": payload, "error": None}
