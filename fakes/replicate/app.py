@@ -131,8 +131,9 @@ class FakeReplicate:
         self.faults.clear()
         self.ledger.clear()
 
-    async def drain_webhooks(self) -> None:
-        await self.sender.drain()
+    def idle(self) -> bool:
+        """Every job has ended and every webhook (with its retries) has been sent or given up."""
+        return all(job.terminal for job in list(self._jobs.values())) and not self.sender.busy()
 
     # Plumbing ---------------------------------------------------------------------------------
 

@@ -76,6 +76,9 @@ class WebhookSender:
         previous = self._chains.get(job.id)
         self._chains[job.id] = asyncio.create_task(self._send_after(previous, job, batch))
 
+    def busy(self) -> bool:
+        return any(not task.done() for task in list(self._chains.values()))
+
     async def drain(self) -> None:
         """Wait for every queued message (used on shutdown and by tests)."""
         while self._chains:

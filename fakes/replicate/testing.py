@@ -67,6 +67,10 @@ class RunningFake:
                 raise TimeoutError("condition not met in time")
             time.sleep(0.01)
 
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Until every job has ended and every webhook delivery is over."""
+        self.wait_for(self.fake.idle, timeout)
+
 
 @contextlib.contextmanager
 def running_fake(
