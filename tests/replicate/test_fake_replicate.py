@@ -70,7 +70,8 @@ def assert_problem(response: httpx.Response, status: int, detail: str, **extra: 
 
 
 async def test_error_bodies(api: httpx.AsyncClient, fake: RunningFake, site: StubSite) -> None:
-    no_token = await httpx.AsyncClient(base_url=fake.origin).get("/v1/account")
+    async with httpx.AsyncClient(base_url=fake.origin) as anonymous:
+        no_token = await anonymous.get("/v1/account")
     assert_problem(
         no_token, 401, "You did not pass an authentication token", title="Unauthenticated"
     )
