@@ -1,0 +1,1 @@
+"""Local stand-ins for external services (Replicate), used by tests and `make run`."""
