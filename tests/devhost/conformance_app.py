@@ -29,7 +29,8 @@ async def start(req: func.HttpRequest, client: df.DurableOrchestrationClient) ->
 @app.route(route="run/{name}", methods=["POST"])
 @app.durable_client_input(client_name="client")
 async def run(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    instance_id = await client.start_new(req.route_params["name"], None, req.get_json())
+    body = req.get_json() if req.get_body() else None
+    instance_id = await client.start_new(req.route_params["name"], None, body)
     timeout = int(req.params.get("timeoutMs", "10000"))
     return await client.wait_for_completion_or_create_check_status_response(
         req, instance_id, timeout_in_milliseconds=timeout, retry_interval_in_milliseconds=50
