@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
@@ -127,6 +128,7 @@ def append_line(job: dict[str, Any]) -> str:
     """A side effect the crash test can count."""
     with Path(job["path"]).open("a") as out:
         out.write(job["line"] + "\n")
+    time.sleep(job.get("hold", 0))
     return job["line"]
 
 
@@ -265,9 +267,11 @@ def counter_user(context: df.DurableOrchestrationContext):
 def crash_victim(context: df.DurableOrchestrationContext):
     job = context.get_input()
     first = yield context.call_activity("append_line", {"path": job["path"], "line": "one"})
-    yield context.create_timer(context.current_utc_datetime + timedelta(hours=1))
-    second = yield context.call_activity("append_line", {"path": job["path"], "line": "two"})
-    return [first, second]
+    slow = context.call_activity("append_line", {"path": job["path"], "line": "two", "hold": 1})
+    timer = context.create_timer(context.current_utc_datetime + timedelta(hours=10))
+    second, _ = yield context.task_all([slow, timer])
+    third = yield context.call_activity("append_line", {"path": job["path"], "line": "three"})
+    return [first, second, third]
 
 
 # -- entity ----------------------------------------------------------------
