@@ -147,7 +147,6 @@ class Engine:
         parent: dict[str, Any] | None,
     ) -> None:
         # An existing instance with this id is replaced, like the extension's default.
-        self.active.pop(instance_id, None)
         step.tx.purge_instance(instance_id)
         now = self._now()
         instance = Instance(
@@ -507,9 +506,19 @@ class Engine:
                 else:
                     request = batch_request(name, key, exists, state, ops)
                     loop = asyncio.get_running_loop()
-                    reply = json.loads(
-                        await loop.run_in_executor(self._replay_pool, handle, request)
-                    )
+                    try:
+                        reply = json.loads(
+                            await loop.run_in_executor(self._replay_pool, handle, request)
+                        )
+                    except (
+                        Exception
+                    ) as exc:  # the SDK isolates operations; this is a host bug guard
+                        log.exception("Entity '%s' batch failed", target)
+                        reply = {
+                            "entityExists": exists,
+                            "entityState": state,
+                            "results": [error_result(str(exc)) for _ in ops],
+                        }
                     exists, state, results = (
                         reply["entityExists"],
                         reply["entityState"],

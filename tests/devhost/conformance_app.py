@@ -287,3 +287,9 @@ def counter(context: df.DurableEntityContext) -> None:
     elif operation == "explode":
         raise ValueError("counter exploded")
     context.set_state(value)
+
+
+@app.orchestration_trigger(context_name="context")
+def calls_missing(context: df.DurableOrchestrationContext):
+    yield context.call_sub_orchestrator("chaining", "never started", "missing-child")
+    yield context.call_activity("no_such_activity", None)

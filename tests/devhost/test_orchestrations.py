@@ -160,3 +160,9 @@ def test_start_unknown_orchestrator_is_400(durable: Durable) -> None:
     response = durable.http.post("/runtime/webhooks/durabletask/orchestrators/nope")
     assert response.status_code == 400
     assert "doesn't exist" in response.json()["ExceptionMessage"]
+
+
+def test_unknown_activity_fails_the_orchestration(durable: Durable) -> None:
+    status = durable.wait(durable.start("calls_missing"))
+    assert status["runtimeStatus"] == "Failed"
+    assert "'no_such_activity' doesn't exist" in status["output"]
