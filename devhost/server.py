@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import socket
@@ -9,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -20,6 +22,7 @@ from devhost.durable_api import ROUTES as DURABLE_ROUTES
 from devhost.engine import Engine
 from devhost.http_functions import ROUTE_PREFIX, HttpFunctions
 from devhost.loader import ALL_METHODS, DEFAULT_APP, index_app, load_app
+from devhost.queues import QueueListener, QueueOptions
 from devhost.store import Store
 
 log = logging.getLogger("devhost")
@@ -33,19 +36,33 @@ class HostConfig:
     in_memory: bool = False
     state_dir: str = ".devhost"
     time_scale: float = 1.0
+    host_json: str = "host.json"
 
     @property
     def database(self) -> str:
         return ":memory:" if self.in_memory else str(Path(self.state_dir) / "state.db")
 
 
-def hub_name(host_json: Path = Path("host.json")) -> str:
-    """The task hub name from host.json, as the extension reads it."""
+def read_host_json(path: str) -> dict[str, Any]:
     try:
-        config = json.loads(host_json.read_text())
-    except (OSError, ValueError):
-        return "TestHubName"
+        return json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        return {}
+
+
+def hub_name(config: dict[str, Any]) -> str:
+    """The task hub name from host.json, as the extension reads it."""
     return config.get("extensions", {}).get("durableTask", {}).get("hubName") or "TestHubName"
+
+
+def queue_listeners(engine: Engine, options: QueueOptions) -> list[QueueListener]:
+    listeners = []
+    for function in engine.index.queues:
+        try:
+            listeners.append(QueueListener(function, options, engine.activity_pool))
+        except (KeyError, ValueError) as exc:
+            log.error("Queue trigger '%s' is disabled: %s", function.name, exc)
+    return listeners
 
 
 async def _close_sdk_session() -> None:
@@ -59,7 +76,9 @@ async def _close_sdk_session() -> None:
 
 def create_host(config: HostConfig) -> tuple[Starlette, Engine]:
     index = index_app(load_app(config.app))
-    engine = Engine(index, Store(config.database), Clock(config.time_scale), hub_name())
+    host_json = read_host_json(config.host_json)
+    engine = Engine(index, Store(config.database), Clock(config.time_scale), hub_name(host_json))
+    queue_options = QueueOptions.from_host_json(host_json)
     functions = HttpFunctions(index.http, engine.hub_name, engine.activity_pool)
 
     async def serve_function(request: Request) -> Response:
@@ -68,7 +87,11 @@ def create_host(config: HostConfig) -> tuple[Starlette, Engine]:
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await engine.start()
+        pollers = [asyncio.ensure_future(q.run()) for q in queue_listeners(engine, queue_options)]
         yield
+        for poller in pollers:
+            poller.cancel()
+        await asyncio.gather(*pollers, return_exceptions=True)
         await engine.stop()
         await _close_sdk_session()
         engine.store.close()

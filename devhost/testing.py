@@ -39,9 +39,12 @@ def running_host(
     *,
     time_scale: float = 1.0,
     database: str | None = None,
+    host_json: str = "host.json",
 ) -> Iterator[RunningHost]:
     """The host in a background thread with its own event loop, on 127.0.0.1:<ephemeral>."""
-    config = HostConfig(app=app, port=0, time_scale=time_scale, in_memory=database is None)
+    config = HostConfig(
+        app=app, port=0, time_scale=time_scale, in_memory=database is None, host_json=host_json
+    )
     if database is not None:
         config.state_dir = str(Path(database).parent)
     asgi, engine = create_host(config)
