@@ -1,8 +1,9 @@
 """The orchestration engine: inboxes, episodes, activities, timers and entities on one event loop.
 
-Each instance processes one inbox message per episode (OrchestratorStarted + one new event), which
-keeps the host's sequence numbers in step with the SDK even while retries are in flight. All state
-changes of a step are committed in one store transaction before its side effects start.
+An episode is OrchestratorStarted + the new events. While a retry is in flight an instance takes
+one inbox message per episode, which keeps the host's sequence numbers in step with the SDK (it
+numbers retry timers while replaying); otherwise it takes every deliverable message at once.
+All state changes of a step are committed in one store transaction before its side effects start.
 """
 
 from __future__ import annotations
@@ -265,27 +266,35 @@ class Engine:
                 instance = self.active.get(instance_id)
                 if instance is None or instance.status not in ("Pending", "Running"):
                     return
-                message = self._next_message(instance)
-                if message is None:
+                messages = self._next_messages(instance)
+                if not messages:
                     return
-                await self._episode(instance, message)
+                await self._episode(instance, messages)
         finally:
             self._draining.discard(instance_id)
 
-    def _next_message(self, instance: Instance) -> Message | None:
+    def _next_messages(self, instance: Instance, limit: int = 200) -> list[Message]:
+        rt = instance.runtime
+        single = bool(rt.retries or rt.retry_timers)
         stale: list[Message] = []
-        chosen = None
+        chosen: list[Message] = []
+        wanted = {name: count - rt.delivered.get(name, 0) for name, count in rt.waits.items()}
         for message in instance.inbox:
             if message.external:
                 # Held back until the orchestrator waits for it: avoids SDK issue #507, where an
                 # early event is kept forever and answers every later wait of the same name.
-                if instance.runtime.wants_event(message.event["Name"]):
-                    chosen = message
-                    break
+                name = message.event["Name"]
+                if wanted.get(name, 0) <= 0:
+                    continue
+                wanted[name] -= 1
             elif message.execution_id != instance.execution_id:
                 stale.append(message)
-            else:
-                chosen = message
+                continue
+            if message.event["EventType"] == h.EventType.EXECUTION_STARTED:
+                chosen = [message]  # history[1] must be ExecutionStarted, alone in its episode
+                break
+            chosen.append(message)
+            if single or len(chosen) >= limit:
                 break
         if stale:
             with self.store.transaction() as tx:
@@ -294,17 +303,18 @@ class Engine:
                     instance.inbox.remove(message)
         return chosen
 
-    async def _episode(self, instance: Instance, message: Message) -> None:
+    async def _episode(self, instance: Instance, messages: list[Message]) -> None:
         from devhost.episode import apply_state, invoke_orchestrator
 
         started = time.perf_counter()
-        event = message.event
+        events = [m.event for m in messages]
         opened = h.event(h.EventType.ORCHESTRATOR_STARTED, self.clock.now())
-        if message.external:
-            name = event["Name"]
-            instance.runtime.delivered[name] = instance.runtime.delivered.get(name, 0) + 1
+        for message in messages:
+            if message.external:
+                name = message.event["Name"]
+                instance.runtime.delivered[name] = instance.runtime.delivered.get(name, 0) + 1
         handle = self.index.orchestrator(instance.name)
-        new_texts = [json.dumps(opened), json.dumps(event)]
+        new_texts = [json.dumps(e) for e in [opened, *events]]
         context = instance.context_json(new_texts)
         loop = asyncio.get_running_loop()
         replay_started = time.perf_counter()
@@ -315,9 +325,10 @@ class Engine:
         if self.active.get(instance.instance_id) is not instance or instance.status in TERMINAL:
             return  # terminated or purged while the orchestrator ran
         with self.store.transaction() as tx:
-            step = Step(tx, events=[opened, event])
-            tx.delete_work(message.work_id)
-            instance.inbox.remove(message)
+            step = Step(tx, events=[opened, *events])
+            for message in messages:
+                tx.delete_work(message.work_id)
+                instance.inbox.remove(message)
             if instance.status == "Pending":
                 instance.status = "Running"
             apply_state(self, step, instance, outcome)

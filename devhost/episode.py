@@ -36,17 +36,19 @@ def invoke_orchestrator(handle: Callable[[str], str] | None, context: str) -> Ou
 
 def apply_state(engine: Engine, step: Step, instance: Instance, outcome: Outcome) -> None:
     ok, value = outcome
+    incoming = list(step.events[1:])
     step.tx.savepoint()
     try:
         if not ok:
             raise OrchestrationError(value)
-        _retry_bookkeeping(engine, step, instance, step.events[1])
+        for event in incoming:
+            _retry_bookkeeping(engine, step, instance, event)
         _execute(engine, step, instance, value)
     except OrchestrationError as exc:
         # Nothing of a failed step happens: no sub-instances, activities, timers or signals.
         step.tx.rollback_to_savepoint()
         step.after.clear()
-        del step.events[2:]
+        del step.events[1 + len(incoming) :]
         message = f"Orchestrator function '{instance.name}' failed: {exc}"
         engine._finish(step, instance, "Failed", json.dumps(message))
 

@@ -293,3 +293,12 @@ def counter(context: df.DurableEntityContext) -> None:
 def calls_missing(context: df.DurableOrchestrationContext):
     yield context.call_sub_orchestrator("chaining", "never started", "missing-child")
     yield context.call_activity("no_such_activity", None)
+
+
+@app.orchestration_trigger(context_name="context")
+def sequence(context: df.DurableOrchestrationContext):
+    """n activities one after another: the history grows by four events per step."""
+    total = 0
+    for _ in range(context.get_input()):
+        total += yield context.call_activity("double", 1)
+    return total
