@@ -166,3 +166,10 @@ def test_unknown_activity_fails_the_orchestration(durable: Durable) -> None:
     status = durable.wait(durable.start("calls_missing"))
     assert status["runtimeStatus"] == "Failed"
     assert "'no_such_activity' doesn't exist" in status["output"]
+
+
+def test_duplicate_event_beyond_the_waits_is_not_replayed(durable: Durable) -> None:
+    links = durable.start("collect", 1)
+    durable.raise_event(links, "Item", "first")
+    durable.raise_event(links, "Item", "duplicate")
+    assert durable.wait(links)["output"] == ["first"]
