@@ -1,0 +1,118 @@
+"""Running the host from tests: in-process on an ephemeral port, or as a subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import uvicorn
+
+from devhost.engine import Engine
+from devhost.server import HostConfig, bind, create_host
+
+T = TypeVar("T")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class RunningHost:
+    base_url: str
+    engine: Engine
+    loop: asyncio.AbstractEventLoop
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 30) -> T:
+        """Run a coroutine on the host's loop (where the engine lives) and return its result."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+
+@contextmanager
+def running_host(
+    app: str = "function_app:app",
+    *,
+    time_scale: float = 1.0,
+    database: str | None = None,
+    host_json: str = "host.json",
+) -> Iterator[RunningHost]:
+    """The host in a background thread with its own event loop, on 127.0.0.1:<ephemeral>."""
+    config = HostConfig(
+        app=app, port=0, time_scale=time_scale, in_memory=database is None, host_json=host_json
+    )
+    if database is not None:
+        config.state_dir = str(Path(database).parent)
+    asgi, engine = create_host(config)
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(asgi, log_level="warning", access_log=False, lifespan="on")
+    )
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(
+        target=lambda: loop.run_until_complete(server.serve(sockets=[sock])),
+        name="devhost",
+        daemon=True,
+    )
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("devhost failed to start")
+        threading.Event().wait(0.01)
+    try:
+        yield RunningHost(f"http://127.0.0.1:{port}", engine, loop)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        loop.close()
+        sock.close()
+
+
+@dataclass
+class HostProcess:
+    process: subprocess.Popen[str]
+    base_url: str
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, as in a crash."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def spawn_host(
+    app: str, state_dir: Path, *, time_scale: float = 1.0, env: dict[str, str] | None = None
+) -> HostProcess:
+    """`python -m devhost` with file-backed state on an ephemeral port; waits until it listens."""
+    args = [sys.executable, "-m", "devhost", "--app", app, "--port", "0",
+            "--state-dir", str(state_dir), "--time-scale", str(time_scale)]  # fmt: skip
+    process = subprocess.Popen(  # noqa: S603
+        args,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("devhost listening on "):
+            base_url = line.split()[-1]
+            break
+    else:
+        raise RuntimeError(f"devhost exited with {process.wait()}")
+    # Keep draining its output so the pipe never fills up and blocks the host.
+    threading.Thread(target=lambda: [None for _ in process.stdout or []], daemon=True).start()
+    return HostProcess(process, base_url)

@@ -1,0 +1,106 @@
+"""HTTP functions under /api and the durable client binding, as the Functions host serves them."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from tests.devhost.conftest import Durable
+
+
+def test_route_params_query_headers_and_response(http: httpx.Client) -> None:
+    response = http.put("/api/echo/word?x=1&y=two", headers={"x-probe": "p"}, content=b"abc")
+    assert response.status_code == 201
+    assert response.headers["x-echo"] == "1"
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json() == {
+        "method": "PUT",
+        "route": {"word": "word"},
+        "query": {"x": "1", "y": "two"},
+        "header": "p",
+        "bodyLength": 3,
+        "bodyTail": "abc",
+    }
+
+
+def test_optional_route_param_and_methods(http: httpx.Client) -> None:
+    assert http.get("/api/echo").json()["route"] == {}
+    assert http.delete("/api/echo").status_code == 405
+    assert http.get("/api/no-such-function").status_code == 404
+
+
+def test_body_of_ten_megabytes(http: httpx.Client) -> None:
+    body = b"x" * (10 * 1024 * 1024) + b"tail-end"
+    response = http.post("/api/echo", content=body)
+    assert response.json()["bodyLength"] == len(body)
+    assert response.json()["bodyTail"] == "tail-end"
+
+
+def test_async_function_returning_text(http: httpx.Client) -> None:
+    response = http.get("/api/async-echo", params={"q": "hi"})
+    assert response.status_code == 200
+    assert response.text == "async hi"
+
+
+def test_check_status_urls_answer_like_the_extension(durable: Durable) -> None:
+    response = durable.http.post("/api/start/forever", json=None)
+    assert response.status_code == 202
+    assert response.headers["location"] == response.json()["statusQueryGetUri"]
+    links = response.json()
+    assert links["statusQueryGetUri"].startswith(str(durable.http.base_url).rstrip("/"))
+    running = durable.status(links)
+    assert running.status_code == 202
+    assert set(running.json()) == {
+        "name", "instanceId", "runtimeStatus", "input", "customStatus", "output",
+        "createdTime", "lastUpdatedTime",
+    }  # fmt: skip
+    durable.http.post(links["terminatePostUri"].replace("{text}", "done"))
+    assert durable.wait(links)["runtimeStatus"] == "Terminated"
+    unknown = links["statusQueryGetUri"].replace(links["id"], "unknown-id")
+    assert durable.http.get(unknown).status_code == 404
+
+
+def test_wait_for_completion_or_check_status(durable: Durable) -> None:
+    done = durable.http.post("/api/run/chaining", json="Bo")
+    assert done.status_code == 200
+    assert done.json() == ["Hello Bo", "Hello Hello Bo", 42]
+    pending = durable.http.post("/api/run/forever", params={"timeoutMs": "200"}, json=None)
+    assert pending.status_code == 202
+    assert pending.json()["id"]
+
+
+def test_start_with_instance_id_and_list_by_prefix(durable: Durable) -> None:
+    links = durable.start("chaining", "Cy", instance_id="listed-one")
+    assert links["id"] == "listed-one"
+    durable.wait(links)
+    listed = durable.http.get(
+        "/runtime/webhooks/durabletask/instances/",
+        params={"instanceIdPrefix": "listed-", "runtimeStatus": "Completed,Failed"},
+    ).json()
+    assert [i["instanceId"] for i in listed] == ["listed-one"]
+
+
+def test_history_hides_scheduling_rows_and_output_unless_asked(durable: Durable) -> None:
+    links = durable.start("chaining", "Di")
+    durable.wait(links)
+    plain = durable.status(links, showHistory="true").json()["historyEvents"]
+    kinds = [e["EventType"] for e in plain]
+    assert kinds == ["ExecutionStarted", "TaskCompleted", "TaskCompleted", "TaskCompleted",
+                     "ExecutionCompleted"]  # fmt: skip
+    assert "Result" not in plain[1]
+    assert plain[1]["FunctionName"] == "say_hello"
+    full = durable.status(links, showHistory="true", showHistoryOutput="true").json()
+    assert json.loads(full["historyEvents"][1]["Result"]) == "Hello Di"
+
+
+def test_suspend_and_resume(durable: Durable) -> None:
+    links = durable.start("with_status")
+    durable.wait_for(links, lambda s: s["customStatus"] == {"stage": "waiting"})
+    suspend = links["suspendPostUri"].replace("{text}", "pause")
+    assert durable.http.post(suspend).status_code == 202
+    assert durable.status(links).json()["runtimeStatus"] == "Suspended"
+    durable.raise_event(links, "Continue", "later")
+    assert durable.status(links).json()["runtimeStatus"] == "Suspended"
+    assert durable.http.post(links["resumePostUri"].replace("{text}", "go")).status_code == 202
+    assert durable.wait(links)["output"] == "later"
