@@ -3,9 +3,29 @@
 import azure.durable_functions as df
 import azure.functions as func
 
-from api.health import bp as health
-from api.openapi import bp as openapi
+from activities import archive, chat_record, generated_images, images, notify, replicate_jobs
+from api import chat_status, generations, health, openapi, trainings, uploads, webhook
+from entities import chat
+from orchestrators import generate_image, train_model, upload_images
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
-app.register_functions(health)
-app.register_functions(openapi)
+for module in (
+    health,
+    openapi,
+    uploads,
+    trainings,
+    generations,
+    webhook,
+    chat_status,
+    upload_images,
+    train_model,
+    generate_image,
+    chat,
+    images,
+    archive,
+    chat_record,
+    replicate_jobs,
+    generated_images,
+    notify,
+):
+    app.register_functions(module.bp)

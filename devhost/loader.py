@@ -76,7 +76,17 @@ def load_app(spec: str = DEFAULT_APP) -> func.FunctionRegister:
 
 
 # get_functions() may run only once per app object (it re-registers names), so cache it.
+_FUNCTIONS: dict[int, tuple[func.FunctionRegister, list[Any]]] = {}
 _INDEXES: dict[int, tuple[func.FunctionRegister, FunctionIndex]] = {}
+
+
+def app_functions(app: func.FunctionRegister) -> list[Any]:
+    """The app's functions, enumerated once per process whoever asks first."""
+    cached = _FUNCTIONS.get(id(app))
+    if cached is None or cached[0] is not app:
+        cached = (app, list(app.get_functions()))
+        _FUNCTIONS[id(app)] = cached
+    return cached[1]
 
 
 def index_app(app: func.FunctionRegister) -> FunctionIndex:
@@ -84,7 +94,7 @@ def index_app(app: func.FunctionRegister) -> FunctionIndex:
     if cached is not None and cached[0] is app:
         return cached[1]
     index = FunctionIndex()
-    for function in app.get_functions():
+    for function in app_functions(app):
         _add(index, function)
     _INDEXES[id(app)] = (app, index)
     return index

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
+from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import (
     BlobSasPermissions,
@@ -17,6 +18,7 @@ from azure.storage.blob import (
     generate_blob_sas,
 )
 
+_META_REVISION = "revision"
 # Starting the SAS a little in the past tolerates clock skew between us and the reader.
 _SAS_CLOCK_SKEW = timedelta(minutes=5)
 
@@ -62,6 +64,31 @@ class BlobStore:
             if overwrite:
                 raise
             return False
+        return True
+
+    def put_revision(self, name: str, data: bytes, *, revision: int, content_type: str) -> bool:
+        """Write unless the stored blob already holds this or a later `revision` (metadata).
+
+        Concurrent writers are ordered by the blob's ETag: a writer that lost the race gets
+        `ResourceModifiedError`/`ResourceExistsError` and should try again. False: a newer copy won.
+        """
+        blob = self._container.get_blob_client(name)
+        try:
+            props = blob.get_blob_properties()
+        except ResourceNotFoundError:
+            props = None
+        condition: dict[str, object] = {"match_condition": MatchConditions.IfMissing}
+        if props is not None:
+            if int(props.metadata.get(_META_REVISION, "0")) >= revision:
+                return False
+            condition = {"etag": props.etag, "match_condition": MatchConditions.IfNotModified}
+        blob.upload_blob(
+            data,
+            overwrite=True,
+            content_settings=ContentSettings(content_type=content_type),
+            metadata={_META_REVISION: str(revision)},
+            **condition,
+        )
         return True
 
     def get_bytes(self, name: str) -> bytes:

@@ -11,6 +11,7 @@ from openapi_spec_validator import validate
 from api import routes
 from calendary import openapi
 from calendary.domain.responses import CreateAndTrainModelData, UploadedImage, envelope
+from devhost.loader import app_functions
 from function_app import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,7 +19,7 @@ COMMITTED = ROOT / "docs" / "openapi.json"
 
 
 def _function(name: str):
-    for fn in app.get_functions():
+    for fn in app_functions(app):
         if fn.get_function_name() == name:
             return fn
     raise AssertionError(f"function {name} is not registered in function_app.py")

@@ -1,0 +1,142 @@
+"""Inputs and outputs of every activity: the JSON that crosses the Durable boundary.
+
+Field names are persisted in orchestration histories; in-flight instances replay against them, so
+rename nothing without a migration.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from calendary.domain.replicate_job import ReplicateJob
+
+__all__ = ["ReplicateJob"]  # part of the activities' contract, defined with the domain rules
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    def dump(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class FetchImageInput(Contract):
+    chat_id: str
+    index: int
+    url: str
+    source_id: str | None = None
+    blob_name: str
+
+
+class FetchedImage(Contract):
+    index: int
+    ok: bool
+    blob_name: str = ""
+    url: str = ""  # plain blob URL, never a SAS
+    size_bytes: int = 0
+    sha256: str = ""
+    source_id: str | None = None
+    reason: str = ""
+
+
+class DeleteBlobsInput(Contract):
+    blob_names: list[str]
+
+
+class WriteIndexInput(Contract):
+    chat_id: str
+    state: dict[str, Any]  # the chat entity's record
+    revision: int  # the entity's revision of that record: older renderings never win
+
+
+class BuildArchiveInput(Contract):
+    chat_id: str
+    blob_names: list[str]
+    archive_name: str
+    at: str  # the workflow's time, stamped on every zip entry so a rebuild is byte-identical
+
+
+class ArchiveBuilt(Contract):
+    blob_name: str
+    url: str  # plain blob URL, never a SAS
+    image_count: int
+    size_bytes: int
+
+
+class CreateModelInput(Contract):
+    model_id: str
+    description: str
+
+
+class ModelReady(Contract):
+    ok: bool
+    model_id: str
+    error: str = ""
+
+
+class StartTrainingInput(Contract):
+    chat_id: str
+    instance_id: str
+    model_id: str
+    archive_blob: str
+    trigger_word: str
+    steps: int
+
+
+class JobRef(Contract):
+    id: str
+
+
+class RecordTrainingInput(Contract):
+    chat_id: str
+    training: dict[str, Any]  # a TrainingRecord of the chat entity
+
+
+class CreatePredictionInput(Contract):
+    chat_id: str
+    generation_id: str
+    instance_id: str
+    version: str
+    prompt: str
+    seed: int | None = None
+    aspect_ratio: str
+    num_inference_steps: int
+
+
+class StoreImageInput(Contract):
+    chat_id: str
+    generation_id: str
+    output_url: str
+    prompt: str
+
+
+class StoredImage(Contract):
+    ok: bool
+    blob_name: str = ""
+    image_url: str = ""
+    size_bytes: int = 0
+    error: str = ""
+
+
+class RecordGenerationInput(Contract):
+    chat_id: str
+    generation: dict[str, Any]  # a GenerationRecord of the chat entity
+
+
+MessageType = Literal[
+    "upload_complete",
+    "training_started",
+    "training_complete",
+    "training_failed",
+    "generation_complete",
+    "generation_failed",
+]
+
+
+class SendNotificationInput(Contract):
+    chat_id: str
+    message_type: MessageType
+    details: dict[str, Any] = {}  # the facts the message names (ids, counts); never a secret
+    image_blob: str | None = None  # turned into a short-lived link inside the activity

@@ -1,0 +1,63 @@
+"""Activities on uploaded photos: download one and store it as JPEG; delete refused ones."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import azure.durable_functions as df
+
+from activities.contracts import DeleteBlobsInput, FetchedImage, FetchImageInput
+from activities.errors import TransientFailure
+from calendary.composition import services
+from calendary.domain.image_urls import redact_url
+from calendary.images.fetch import ImageFetchError
+from calendary.images.normalize import ImageRejected, normalize_image
+
+bp = df.Blueprint()
+log = logging.getLogger(__name__)
+
+
+@bp.activity_trigger(input_name="request")
+async def fetch_image(request: dict[str, Any]) -> dict[str, Any]:
+    """Idempotent: the blob name comes from the workflow, so a retry overwrites the same blob."""
+    job = FetchImageInput.model_validate(request)
+    svc = services()
+    where = f"chat_id={job.chat_id} index={job.index} url={redact_url(job.url)}"
+    try:
+        fetched = await svc.image_fetcher().fetch(job.url)
+        image = await asyncio.to_thread(
+            normalize_image,
+            fetched.data,
+            min_side=svc.settings.min_image_side,
+            max_pixels=svc.settings.max_image_pixels,
+        )
+    except ImageFetchError as exc:
+        if exc.transient:
+            log.warning("image download failed, will retry %s reason=%s", where, exc.reason)
+            raise TransientFailure(f"image {job.index}: {exc}") from None
+        log.info("image refused %s reason=%s", where, exc.reason)
+        return FetchedImage(index=job.index, ok=False, reason=exc.reason).dump()
+    except ImageRejected as exc:
+        log.info("image refused %s reason=%s", where, exc.reason)
+        return FetchedImage(index=job.index, ok=False, reason=exc.reason).dump()
+    await asyncio.to_thread(svc.blobs.put, job.blob_name, image.jpeg, content_type="image/jpeg")
+    log.info("image stored %s blob=%s bytes=%d", where, job.blob_name, len(image.jpeg))
+    return FetchedImage(
+        index=job.index,
+        ok=True,
+        blob_name=job.blob_name,
+        url=svc.blobs.url(job.blob_name),
+        size_bytes=len(image.jpeg),
+        sha256=image.sha256,
+        source_id=job.source_id,
+    ).dump()
+
+
+@bp.activity_trigger(input_name="request")
+def delete_blobs(request: dict[str, Any]) -> int:
+    """Idempotent: deleting a blob that is already gone is fine."""
+    job = DeleteBlobsInput.model_validate(request)
+    blobs = services().blobs
+    return sum(blobs.delete(name) for name in job.blob_names)

@@ -1,0 +1,47 @@
+"""GET /api/chats/{userId}/status: the latest training and counts, for N8N's /status command."""
+
+from __future__ import annotations
+
+import azure.durable_functions as df
+import azure.functions as func
+from pydantic import TypeAdapter, ValidationError
+
+from api import routes
+from api.chat_reads import read_chat
+from api.envelope import fail, ok
+from calendary.domain.chat_state import summarize
+from calendary.domain.requests import ChatId
+from calendary.domain.responses import ChatStatusData, LatestTraining
+
+bp = df.Blueprint()
+_chat_id = TypeAdapter(ChatId)
+
+
+@bp.route(route=routes.CHAT_STATUS.path, methods=[routes.CHAT_STATUS.method])
+@bp.durable_client_input(client_name="client")
+async def chat_status_http(
+    req: func.HttpRequest, client: df.DurableOrchestrationClient
+) -> func.HttpResponse:
+    try:
+        chat_id = _chat_id.validate_python(req.route_params.get("userId", ""))
+    except ValidationError:
+        return fail(400, "userId must be a Telegram chat id (digits, optional leading minus)")
+    summary = summarize(await read_chat(client, chat_id))
+    latest = summary.latest_training
+    data = ChatStatusData(
+        user_id=chat_id,
+        latest_training=None
+        if latest is None
+        else LatestTraining(
+            training_id=latest.training_id or "",
+            model_id=latest.model_id,
+            # A reserved slot has not reached Replicate yet; for callers it is starting.
+            status="starting" if latest.status == "reserved" else latest.status,
+            version=latest.version,
+            created_at=latest.created_at,
+            completed_at=latest.completed_at,
+        ),
+        image_count=summary.image_count,
+        generation_count=summary.generation_count,
+    )
+    return ok(data.model_dump(mode="json", by_alias=True))

@@ -1,0 +1,66 @@
+"""The response envelope of every endpoint: `{"success": bool, "data": ..., "error": ...}`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+import azure.functions as func
+from pydantic import BaseModel, ValidationError
+
+MAX_JSON_BODY = 1024 * 1024
+M = TypeVar("M", bound=BaseModel)
+
+
+def respond(
+    status: int,
+    *,
+    data: Any = None,
+    error: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> func.HttpResponse:
+    body = {"success": error is None, "data": data, "error": error}
+    return func.HttpResponse(
+        json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        headers=headers,
+        mimetype="application/json",
+        charset="utf-8",
+    )
+
+
+def ok(data: Any, status: int = 200) -> func.HttpResponse:
+    return respond(status, data=data)
+
+
+def fail(status: int, error: str, data: Any = None) -> func.HttpResponse:
+    return respond(status, data=data, error=error)
+
+
+class BadRequest(Exception):
+    """Raised while reading a request; becomes a 400 with a message safe to show."""
+
+
+def parse_body(req: func.HttpRequest, model: type[M]) -> M:
+    body = req.get_body()
+    if len(body) > MAX_JSON_BODY:
+        raise BadRequest("request body is too large")
+    try:
+        payload = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("request body is not valid JSON") from exc
+    if not isinstance(payload, dict):
+        raise BadRequest("request body must be a JSON object")
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise BadRequest(describe(exc)) from exc
+
+
+def describe(exc: ValidationError) -> str:
+    """Field paths and messages only: pydantic's default text would echo the input back."""
+    parts = []
+    for err in exc.errors(include_url=False, include_input=False):
+        where = ".".join(str(p) for p in err["loc"]) or "body"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)

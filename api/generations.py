@@ -1,0 +1,80 @@
+"""POST /api/GenerateImage: run a prompt on the chat's trained version and store the image."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from api import routes
+from api.chat_reads import read_chat
+from api.durable_wait import accepted, wait_for
+from api.envelope import BadRequest, fail, ok, parse_body
+from calendary.composition import services
+from calendary.domain.chat_generations import check_can_generate
+from calendary.domain.requests import GenerateImageRequest
+from calendary.domain.responses import GenerateImageData
+from orchestrators import names
+from orchestrators.contracts import GenerationJob, GenerationResult
+
+bp = df.Blueprint()
+log = logging.getLogger(__name__)
+
+REFUSALS = {
+    "unknown_training": (404, "no such training for this chat"),
+    "training_not_succeeded": (409, "the training has not succeeded (yet)"),
+}
+
+
+@bp.route(route=routes.GENERATE_IMAGE.path, methods=[routes.GENERATE_IMAGE.method])
+@bp.durable_client_input(client_name="client")
+async def generate_image_http(
+    req: func.HttpRequest, client: df.DurableOrchestrationClient
+) -> func.HttpResponse:
+    settings = services().settings
+    try:
+        body = parse_body(req, GenerateImageRequest)
+    except BadRequest as exc:
+        return fail(400, str(exc))
+    if len(body.prompt) > settings.max_prompt_length:
+        return fail(400, f"prompt: at most {settings.max_prompt_length} characters")
+    chat = await read_chat(client, body.user_id)
+    check = check_can_generate(chat, body.training_id)
+    if check in REFUSALS:
+        return fail(*REFUSALS[check])
+
+    generation_id = uuid.uuid4().hex
+    job = GenerationJob(
+        chat_id=body.user_id,
+        generation_id=generation_id,
+        training_id=body.training_id,
+        prompt=body.prompt,
+        seed=body.seed,
+        aspect_ratio=body.aspect_ratio,
+        num_inference_steps=body.num_inference_steps,
+        timeout_seconds=int(settings.generation_timeout.total_seconds()),
+    )
+    await client.start_new(names.GENERATE_IMAGE, generation_id, job.dump())
+    log.info("generation started chat_id=%s generation_id=%s", body.user_id, generation_id)
+    status = await wait_for(client, generation_id, settings.generate_wait)
+    if status is None:
+        return accepted(
+            client, req, generation_id, user_id=body.user_id, generation_id=generation_id
+        )
+    if status.runtime_status != df.OrchestrationRuntimeStatus.Completed:
+        return fail(500, "the generation workflow failed", {"generationId": generation_id})
+    result = GenerationResult.model_validate(status.output)
+    if result.outcome == "rejected":
+        return fail(*REFUSALS.get(result.reason, (409, result.reason)))
+    data = GenerateImageData(
+        generation_id=generation_id, status=result.status, image_url=result.image_url or None
+    )
+    if result.status != "succeeded":
+        return fail(
+            502,
+            f"Replicate could not generate the image: {result.reason}",
+            data.model_dump(mode="json", by_alias=True),
+        )
+    return ok(data.model_dump(mode="json", by_alias=True))

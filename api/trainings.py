@@ -1,0 +1,96 @@
+"""POST /api/CreateAndTrainModel: reserve the chat's training slot and start the workflow."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from api import routes
+from api.chat_reads import read_chat
+from api.durable_wait import accepted, wait_for
+from api.envelope import BadRequest, fail, ok, parse_body
+from calendary.composition import services
+from calendary.domain.requests import CreateAndTrainModelRequest
+from calendary.domain.responses import CreateAndTrainModelData
+from orchestrators import names
+from orchestrators.contracts import TrainingJob, TrainingResult
+
+bp = df.Blueprint()
+log = logging.getLogger(__name__)
+
+ACTIVE = "a training of this chat is already running"
+
+
+def _not_enough(minimum: int, count: int) -> str:
+    return f"at least {minimum} uploaded images are needed to train; this chat has {count}"
+
+
+@bp.route(route=routes.CREATE_AND_TRAIN_MODEL.path, methods=[routes.CREATE_AND_TRAIN_MODEL.method])
+@bp.durable_client_input(client_name="client")
+async def create_and_train_model_http(
+    req: func.HttpRequest, client: df.DurableOrchestrationClient
+) -> func.HttpResponse:
+    settings = services().settings
+    try:
+        body = parse_body(req, CreateAndTrainModelRequest)
+    except BadRequest as exc:
+        return fail(400, str(exc))
+    if not settings.replicate_owner:
+        return fail(503, "ReplicateOwner is not configured")
+    # A quick answer for the common cases; the chat entity decides races inside the workflow.
+    chat = await read_chat(client, body.user_id)
+    if len(chat.images) < settings.min_training_images:
+        return fail(400, _not_enough(settings.min_training_images, len(chat.images)))
+    if chat.active_training is not None:
+        return fail(409, ACTIVE)
+
+    instance_id = uuid.uuid4().hex
+    job = TrainingJob(
+        chat_id=body.user_id,
+        owner=settings.replicate_owner,
+        model_description=body.model_description,
+        trigger_word=body.trigger_word,
+        steps=body.steps,
+        min_images=settings.min_training_images,
+        timeout_seconds=int(settings.training_timeout.total_seconds()),
+    )
+    await client.start_new(names.TRAIN_MODEL, instance_id, job.dump())
+    log.info("training workflow started chat_id=%s instance_id=%s", body.user_id, instance_id)
+    status = await wait_for(
+        client, instance_id, settings.train_wait, lambda s: bool(_custom(s).get("trainingId"))
+    )
+    if status is None:
+        return accepted(client, req, instance_id, user_id=body.user_id)
+    custom = _custom(status)
+    if status.runtime_status == df.OrchestrationRuntimeStatus.Completed:
+        result = TrainingResult.model_validate(status.output)
+        if result.outcome == "rejected":
+            if result.reason == "training_active":
+                return fail(409, ACTIVE)
+            return fail(400, _not_enough(settings.min_training_images, len(chat.images)))
+        if not result.training_id:
+            return fail(502, f"Replicate did not start the training: {result.reason}")
+        data = CreateAndTrainModelData(
+            training_id=result.training_id,
+            model_id=result.model_id,
+            status=result.status,
+            instance_id=instance_id,
+        )
+    elif custom.get("trainingId"):
+        data = CreateAndTrainModelData(
+            training_id=custom["trainingId"],
+            model_id=custom["modelId"],
+            status=custom.get("status", "starting"),
+            instance_id=instance_id,
+        )
+    else:
+        return fail(500, "the training workflow failed", {"instanceId": instance_id})
+    return ok(data.model_dump(mode="json", by_alias=True))
+
+
+def _custom(status: df.DurableOrchestrationStatus) -> dict:
+    custom = status.custom_status
+    return custom if isinstance(custom, dict) else {}

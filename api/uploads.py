@@ -1,0 +1,71 @@
+"""POST /api/UploadImages: start the upload workflow and answer when it is done (or 202)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from api import routes
+from api.durable_wait import accepted, wait_for
+from api.envelope import BadRequest, fail, ok, parse_body
+from calendary.composition import services
+from calendary.domain.image_urls import ImageUrlError, ImageUrlPolicy, check_image_url
+from calendary.domain.requests import UploadImagesRequest
+from orchestrators import names
+from orchestrators.contracts import UploadItem, UploadJob, UploadResult
+
+bp = df.Blueprint()
+log = logging.getLogger(__name__)
+
+
+@bp.route(route=routes.UPLOAD_IMAGES.path, methods=[routes.UPLOAD_IMAGES.method])
+@bp.durable_client_input(client_name="client")
+async def upload_images_http(
+    req: func.HttpRequest, client: df.DurableOrchestrationClient
+) -> func.HttpResponse:
+    settings = services().settings
+    try:
+        body = parse_body(req, UploadImagesRequest)
+    except BadRequest as exc:
+        return fail(400, str(exc))
+    refs = body.image_refs()
+    if len(refs) > settings.max_images_per_request:
+        return fail(400, f"at most {settings.max_images_per_request} images per request")
+    policy = ImageUrlPolicy.from_setting(settings.image_url_allowed_hosts)
+    for index, ref in enumerate(refs):
+        try:
+            check_image_url(ref.url, policy)
+        except ImageUrlError as exc:  # its text never repeats the URL (it may hold a bot token)
+            return fail(400, f"image {index}: {exc}")
+
+    job = UploadJob(
+        chat_id=body.user_id,
+        images=[UploadItem(url=r.url, source_id=r.source_id) for r in refs],
+        max_images_per_chat=settings.max_images_per_chat,
+    )
+    instance_id = uuid.uuid4().hex
+    await client.start_new(names.UPLOAD_IMAGES, instance_id, job.dump())
+    log.info(
+        "upload started chat_id=%s instance_id=%s images=%d", body.user_id, instance_id, len(refs)
+    )
+    status = await wait_for(client, instance_id, settings.upload_wait)
+    if status is None:
+        return accepted(client, req, instance_id, user_id=body.user_id)
+    if status.runtime_status != df.OrchestrationRuntimeStatus.Completed:
+        return fail(500, "the upload did not complete", {"instanceId": instance_id})
+    result = UploadResult.model_validate(status.output)
+    return ok(
+        {
+            "archiveUrl": "",
+            "imageCount": result.image_count,
+            "uploadedImages": [
+                {"fileName": u.file_name, "sizeBytes": u.size_bytes, "url": u.url}
+                for u in result.uploaded
+            ],
+            "skipped": [{"index": s.index, "reason": s.reason} for s in result.skipped],
+            "instanceId": instance_id,
+        }
+    )

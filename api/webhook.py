@@ -1,0 +1,90 @@
+"""POST /api/ReplicateWebHook?instanceId=...: a verified terminal webhook becomes a Durable event.
+
+Replicate retries the terminal webhook until it gets a 2xx, so duplicates, late deliveries and
+unknown instances are acknowledged with 200 and ignored; only a bad signature (401) or a body
+that is not a training or prediction (400) is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import azure.durable_functions as df
+import azure.functions as func
+from pydantic import ValidationError
+
+from api import routes
+from api.envelope import fail, ok
+from calendary.composition import services
+from calendary.domain.replicate_job import ReplicateJob
+from calendary.domain.responses import WebhookAckData
+from calendary.replicate.jobs import from_prediction, from_training
+from calendary.replicate.models import Prediction, Training
+from calendary.replicate.webhooks import WebhookVerificationError
+from orchestrators.replicate_wait import REPLICATE_EVENT
+
+bp = df.Blueprint()
+log = logging.getLogger(__name__)
+
+INSTANCE_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+WAITING = {
+    df.OrchestrationRuntimeStatus.Running,
+    df.OrchestrationRuntimeStatus.Pending,
+    df.OrchestrationRuntimeStatus.ContinuedAsNew,
+}
+
+
+def parse_job(body: bytes) -> ReplicateJob:
+    """A training carries `output.version`; anything else reads as a prediction."""
+    raw = json.loads(body)
+    if not isinstance(raw, dict):
+        raise ValueError("the body is not a JSON object")
+    if isinstance(raw.get("output"), dict):
+        return from_training(Training.model_validate(raw))
+    return from_prediction(Prediction.model_validate(raw))
+
+
+def _ack(instance_id: str | None, outcome: str) -> func.HttpResponse:
+    ack = WebhookAckData(instance_id=instance_id, outcome=outcome)
+    return ok(ack.model_dump(mode="json", by_alias=True))
+
+
+@bp.route(
+    route=routes.REPLICATE_WEBHOOK.path,
+    methods=[routes.REPLICATE_WEBHOOK.method],
+    auth_level=func.AuthLevel.ANONYMOUS,
+)
+@bp.durable_client_input(client_name="client")
+async def replicate_webhook_http(
+    req: func.HttpRequest, client: df.DurableOrchestrationClient
+) -> func.HttpResponse:
+    body = req.get_body()
+    try:
+        delivery = await services().webhook_secret().verify(dict(req.headers), body)
+    except WebhookVerificationError as exc:
+        log.warning("webhook refused: %s", exc)
+        return fail(401, f"webhook signature: {exc}")
+    instance_id = req.params.get("instanceId", "")
+    if not INSTANCE_ID.fullmatch(instance_id):
+        return fail(400, "instanceId query parameter is missing or malformed")
+    try:
+        job = parse_job(body)
+    except (ValueError, ValidationError):
+        return fail(400, "the body is not a Replicate training or prediction")
+    where = f"instance_id={instance_id} job_id={job.id} status={job.status} id={delivery.id}"
+    if not job.is_terminal:  # only the end matters; an early or reordered one is noise
+        log.info("webhook ignored (not terminal) %s", where)
+        return _ack(instance_id, "ignored")
+    status = await client.get_status(instance_id)
+    if not status or status.runtime_status not in WAITING:
+        log.info("webhook ignored (no waiting workflow) %s", where)
+        return _ack(instance_id, "ignored")
+    try:
+        await client.raise_event(instance_id, REPLICATE_EVENT, job.dump())
+    except Exception:  # finished between the check and the event: nothing waits for it
+        log.info("webhook ignored (workflow just finished) %s", where)
+        return _ack(instance_id, "ignored")
+    log.info("webhook delivered %s", where)
+    return _ack(instance_id, "delivered")

@@ -1,0 +1,31 @@
+"""What the workflows keep of a Replicate training or prediction: a few fields, never the logs."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+JobStatus = Literal[
+    "starting", "processing", "succeeded", "failed", "canceled", "aborted", "timed_out"
+]
+
+
+class ReplicateJob(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str = ""
+    status: JobStatus
+    version: str | None = None  # trainings: the version id, the part after ':'
+    output_url: str | None = None  # predictions: the first output file
+    output_seed: int | None = None
+    error: str | None = None
+    created_at: str | None = None
+    completed_at: str | None = None
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status not in ("starting", "processing")
+
+    def dump(self) -> dict[str, object]:
+        return self.model_dump(mode="json")

@@ -1,0 +1,38 @@
+"""The per-chat entity: the single writer of a chat's record (uploads, trainings, generations).
+
+Operations are the pure transitions of `calendary.domain.chat_operations`; the entity adds a
+revision number so `index.md` renderings of concurrent workflows can be ordered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import azure.durable_functions as df
+
+from calendary.domain.chat_operations import apply
+
+bp = df.Blueprint()
+
+ENTITY_NAME = "chat"
+
+
+def chat_entity(chat_id: str) -> df.EntityId:
+    return df.EntityId(ENTITY_NAME, chat_id)
+
+
+def chat_state_of(stored: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The chat record inside the entity's stored state (as the durable client reads it)."""
+    return (stored or {}).get("chat")
+
+
+@bp.entity_trigger(context_name="context")
+def chat(context: df.DurableEntityContext) -> None:
+    stored = context.get_state(dict) or {}
+    before = stored.get("chat")
+    revision = stored.get("revision", 0)
+    after, result = apply(context.entity_key, before, context.operation_name, context.get_input())
+    if after != before:
+        revision += 1
+        context.set_state({"revision": revision, "chat": after})
+    context.set_result({"result": result, "state": after, "revision": revision})

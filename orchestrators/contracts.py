@@ -1,0 +1,82 @@
+"""Inputs and outputs of the orchestrations, as the HTTP starters send and read them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Job(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    def dump(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class UploadItem(Job):
+    url: str
+    source_id: str | None = None
+
+
+class UploadJob(Job):
+    chat_id: str
+    images: list[UploadItem]
+    max_images_per_chat: int
+
+
+class UploadedImage(Job):
+    file_name: str
+    size_bytes: int
+    url: str
+
+
+class SkippedImage(Job):
+    index: int
+    reason: str
+
+
+class UploadResult(Job):
+    image_count: int
+    uploaded: list[UploadedImage]
+    skipped: list[SkippedImage]
+
+
+class TrainingJob(Job):
+    chat_id: str
+    owner: str  # ReplicateOwner: the private model is created under it
+    model_description: str
+    trigger_word: str
+    steps: int
+    min_images: int
+    timeout_seconds: int
+    max_checks: int = 3
+
+
+class TrainingResult(Job):
+    outcome: str  # "started" then "succeeded" | "failed" | "canceled" | "timed_out" | "rejected"
+    reason: str = ""
+    training_id: str = ""
+    model_id: str = ""
+    status: str = ""
+    version: str | None = None
+
+
+class GenerationJob(Job):
+    chat_id: str
+    generation_id: str
+    training_id: str
+    prompt: str
+    seed: int | None = None
+    aspect_ratio: str
+    num_inference_steps: int
+    timeout_seconds: int
+    max_checks: int = 3
+
+
+class GenerationResult(Job):
+    outcome: str  # "succeeded" | "failed" | "rejected"
+    reason: str = ""
+    generation_id: str
+    status: str = ""
+    image_url: str = ""

@@ -1,0 +1,126 @@
+"""Generation: run the prompt on the trained version, keep the image before Replicate drops it."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from datetime import timedelta
+from typing import Any
+
+import azure.durable_functions as df
+
+from activities.chat_record import record_generation
+from activities.contracts import (
+    CreatePredictionInput,
+    RecordGenerationInput,
+    ReplicateJob,
+    StoredImage,
+    StoreImageInput,
+)
+from activities.generated_images import store_generated_image
+from activities.replicate_jobs import check_prediction, create_prediction
+from orchestrators import policies
+from orchestrators.contracts import GenerationJob, GenerationResult
+from orchestrators.replicate_wait import await_replicate_job
+from orchestrators.steps import notify, update_chat
+
+bp = df.Blueprint()
+
+
+@bp.orchestration_trigger(context_name="context")
+def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
+    job = GenerationJob.model_validate(context.get_input())
+    added = yield from update_chat(
+        context,
+        job.chat_id,
+        "add_generation",
+        {
+            "generation_id": job.generation_id,
+            "training_id": job.training_id,
+            "prompt": job.prompt,
+            "seed": job.seed,
+            "requested_at": context.current_utc_datetime.isoformat(),
+        },
+    )
+    if added["result"] != "ok":
+        return GenerationResult(
+            outcome="rejected", reason=added["result"], generation_id=job.generation_id
+        ).dump()
+
+    context.set_custom_status({"stage": "generating", "generationId": job.generation_id})
+    prediction = ReplicateJob.model_validate(
+        (
+            yield context.call_activity_with_retry(
+                create_prediction,
+                policies.REPLICATE,
+                CreatePredictionInput(
+                    chat_id=job.chat_id,
+                    generation_id=job.generation_id,
+                    instance_id=context.instance_id,
+                    version=added["version"],
+                    prompt=job.prompt,
+                    seed=job.seed,
+                    aspect_ratio=job.aspect_ratio,
+                    num_inference_steps=job.num_inference_steps,
+                ).dump(),
+            )
+        )
+    )
+    if not prediction.is_terminal:
+        outcome = yield from await_replicate_job(
+            context,
+            check_activity=check_prediction,
+            job_id=prediction.id,
+            timeout=timedelta(seconds=job.timeout_seconds),
+            max_checks=job.max_checks,
+        )
+        prediction = outcome.model_copy(update={"id": prediction.id})
+
+    stored = StoredImage(ok=False, error=prediction.error or prediction.status)
+    if prediction.status == "succeeded" and prediction.output_url:
+        stored = StoredImage.model_validate(
+            (
+                yield context.call_activity_with_retry(
+                    store_generated_image,
+                    policies.STORAGE,
+                    StoreImageInput(
+                        chat_id=job.chat_id,
+                        generation_id=job.generation_id,
+                        output_url=prediction.output_url,
+                        prompt=job.prompt,
+                    ).dump(),
+                )
+            )
+        )
+    status = "succeeded" if stored.ok else "failed"
+    generation = yield from update_chat(
+        context,
+        job.chat_id,
+        "complete_generation",
+        {
+            "generation_id": job.generation_id,
+            "status": status,
+            "completed_at": prediction.completed_at or context.current_utc_datetime.isoformat(),
+            "image_url": stored.image_url or None,
+            "output_seed": prediction.output_seed,
+            "replicate_id": prediction.id or None,
+        },
+    )
+    yield context.call_activity_with_retry(
+        record_generation,
+        policies.STORAGE,
+        RecordGenerationInput(chat_id=job.chat_id, generation=generation).dump(),
+    )
+    ids = {"generation_id": job.generation_id, "training_id": job.training_id}
+    if stored.ok:
+        details = {**ids, "image_url": "", "seed": prediction.output_seed}
+        yield from notify(context, job.chat_id, "generation_complete", details, stored.blob_name)
+    else:
+        yield from notify(context, job.chat_id, "generation_failed", ids)
+    context.set_custom_status({"stage": "finished", "generationId": job.generation_id})
+    return GenerationResult(
+        outcome=status,
+        reason=stored.error,
+        generation_id=job.generation_id,
+        status=status,
+        image_url=stored.image_url,
+    ).dump()

@@ -1,0 +1,12 @@
+"""Retry policies, declared once per dependency. Activities raise only transient failures."""
+
+import azure.durable_functions as df
+
+# Blob/table/queue calls: Azure Storage throttling and brief outages clear within seconds.
+STORAGE = df.RetryOptions(first_retry_interval_in_milliseconds=2_000, max_number_of_attempts=5)
+
+# Replicate: 429s carry a retry hint of a few seconds; 5xx are usually short.
+REPLICATE = df.RetryOptions(first_retry_interval_in_milliseconds=5_000, max_number_of_attempts=6)
+
+# Telegram file downloads: the link lives an hour; a few quick attempts are enough.
+DOWNLOAD = df.RetryOptions(first_retry_interval_in_milliseconds=2_000, max_number_of_attempts=3)

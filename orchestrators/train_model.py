@@ -1,0 +1,184 @@
+"""Training: reserve the chat's slot, zip the uploads, create the model, train, await the end."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from datetime import timedelta
+from typing import Any
+
+import azure.durable_functions as df
+
+from activities.archive import build_archive
+from activities.chat_record import record_training
+from activities.contracts import (
+    ArchiveBuilt,
+    BuildArchiveInput,
+    CreateModelInput,
+    JobRef,
+    ModelReady,
+    RecordTrainingInput,
+    ReplicateJob,
+    StartTrainingInput,
+)
+from activities.replicate_jobs import cancel_training, check_training, create_model, start_training
+from calendary.domain import paths
+from entities.chat import chat_entity
+from orchestrators import policies
+from orchestrators.contracts import TrainingJob, TrainingResult
+from orchestrators.replicate_wait import await_replicate_job
+from orchestrators.steps import notify, update_chat
+
+bp = df.Blueprint()
+
+# The chat record knows three ends of a training; Replicate and the timer know a few more.
+RECORDED_STATUS = {"succeeded": "succeeded", "canceled": "canceled", "aborted": "canceled"}
+
+
+@bp.orchestration_trigger(context_name="context")
+def train_model(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
+    job = TrainingJob.model_validate(context.get_input())
+    now = context.current_utc_datetime
+    reservation = yield context.call_entity(
+        chat_entity(job.chat_id),
+        "reserve_training",
+        {
+            "request": {
+                "instance_id": context.instance_id,
+                "owner": job.owner,
+                "trigger_word": job.trigger_word,
+                "steps": job.steps,
+                "description": job.model_description,
+                "requested_at": now.isoformat(),
+            },
+            "min_images": job.min_images,
+        },
+    )
+    slot = reservation["result"]
+    if slot["result"] != "reserved":
+        return TrainingResult(outcome="rejected", reason=slot["result"]).dump()
+    model_id = slot["training"]["model_id"]
+    images = [i["blob_name"] for i in reservation["state"]["images"]]
+
+    context.set_custom_status({"stage": "archiving", "modelId": model_id})
+    archive = ArchiveBuilt.model_validate(
+        (
+            yield context.call_activity_with_retry(
+                build_archive,
+                policies.STORAGE,
+                BuildArchiveInput(
+                    chat_id=job.chat_id,
+                    blob_names=images,
+                    archive_name=paths.archive_blob_name(job.chat_id, now),
+                    at=now.isoformat(),
+                ).dump(),
+            )
+        )
+    )
+    context.set_custom_status({"stage": "creating_model", "modelId": model_id})
+    model = ModelReady.model_validate(
+        (
+            yield context.call_activity_with_retry(
+                create_model,
+                policies.REPLICATE,
+                CreateModelInput(model_id=model_id, description=job.model_description).dump(),
+            )
+        )
+    )
+    if not model.ok:
+        failed = ReplicateJob(status="failed", error=model.error)
+        return (yield from _finish(context, job, model_id, failed))
+
+    started = ReplicateJob.model_validate(
+        (
+            yield context.call_activity_with_retry(
+                start_training,
+                policies.REPLICATE,
+                StartTrainingInput(
+                    chat_id=job.chat_id,
+                    instance_id=context.instance_id,
+                    model_id=model_id,
+                    archive_blob=archive.blob_name,
+                    trigger_word=job.trigger_word,
+                    steps=job.steps,
+                ).dump(),
+            )
+        )
+    )
+    if started.is_terminal:  # refused at creation: nothing runs, nothing to wait for
+        return (yield from _finish(context, job, model_id, started))
+
+    training = yield from update_chat(
+        context,
+        job.chat_id,
+        "record_training_started",
+        {"instance_id": context.instance_id, "training_id": started.id, "archive_url": archive.url},
+    )
+    yield context.call_activity_with_retry(
+        record_training,
+        policies.STORAGE,
+        RecordTrainingInput(chat_id=job.chat_id, training=training).dump(),
+    )
+    context.set_custom_status(
+        {"stage": "training", "trainingId": started.id, "modelId": model_id, "status": "starting"}
+    )
+    yield from notify(
+        context,
+        job.chat_id,
+        "training_started",
+        {"training_id": started.id, "model_id": model_id, "instance_id": context.instance_id},
+    )
+    outcome = yield from await_replicate_job(
+        context,
+        check_activity=check_training,
+        job_id=started.id,
+        timeout=timedelta(seconds=job.timeout_seconds),
+        max_checks=job.max_checks,
+    )
+    if outcome.status == "timed_out":  # stop the bill for a training nobody will hear about
+        yield context.call_activity_with_retry(
+            cancel_training, policies.REPLICATE, JobRef(id=started.id).dump()
+        )
+    return (
+        yield from _finish(context, job, model_id, outcome.model_copy(update={"id": started.id}))
+    )
+
+
+def _finish(
+    context: df.DurableOrchestrationContext, job: TrainingJob, model_id: str, outcome: ReplicateJob
+) -> Generator[Any, Any, dict[str, Any]]:
+    status = RECORDED_STATUS.get(outcome.status, "failed")
+    training = yield from update_chat(
+        context,
+        job.chat_id,
+        "record_training_finished",
+        {
+            "instance_id": context.instance_id,
+            "status": status,
+            "completed_at": outcome.completed_at or context.current_utc_datetime.isoformat(),
+            "version": outcome.version,
+            "error": outcome.error,
+        },
+    )
+    if training.get("training_id"):
+        yield context.call_activity_with_retry(
+            record_training,
+            policies.STORAGE,
+            RecordTrainingInput(chat_id=job.chat_id, training=training).dump(),
+        )
+    ids = {"training_id": outcome.id or None, "instance_id": context.instance_id}
+    if status == "succeeded":
+        details = {**ids, "model_id": model_id, "version": outcome.version}
+        yield from notify(context, job.chat_id, "training_complete", details)
+    else:
+        yield from notify(context, job.chat_id, "training_failed", ids)
+    context.set_custom_status(
+        {"stage": "finished", "trainingId": outcome.id, "modelId": model_id, "status": status}
+    )
+    return TrainingResult(
+        outcome=status,
+        reason=outcome.error or "",
+        training_id=outcome.id,
+        model_id=model_id,
+        status=status,
+        version=outcome.version,
+    ).dump()

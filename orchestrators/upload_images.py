@@ -1,0 +1,110 @@
+"""Upload: download every photo in parallel, then let the chat entity accept or skip each one."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import azure.durable_functions as df
+
+from activities.contracts import DeleteBlobsInput, FetchedImage, FetchImageInput
+from activities.images import delete_blobs, fetch_image
+from calendary.domain import paths
+from orchestrators import policies
+from orchestrators.contracts import SkippedImage, UploadedImage, UploadJob, UploadResult
+from orchestrators.steps import notify, read_chat, update_chat
+
+bp = df.Blueprint()
+
+
+@bp.orchestration_trigger(context_name="context")
+def upload_images(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
+    job = UploadJob.model_validate(context.get_input())
+    now = context.current_utc_datetime
+    chat = yield from read_chat(context, job.chat_id)
+    known_sources = {i["source_id"] for i in chat["images"] if i.get("source_id")}
+    batch = paths.batch_id(context.instance_id)
+
+    skipped: list[SkippedImage] = []
+    fetches = []
+    for index, item in enumerate(job.images):
+        if item.source_id and item.source_id in known_sources:
+            skipped.append(SkippedImage(index=index, reason="duplicate_source"))
+            continue
+        request = FetchImageInput(
+            chat_id=job.chat_id,
+            index=index,
+            url=item.url,
+            source_id=item.source_id,
+            blob_name=paths.upload_blob_name(job.chat_id, now, batch, index + 1),
+        )
+        fetches.append(
+            context.call_sub_orchestrator(
+                fetch_one_image, request.dump(), instance_id=f"{context.instance_id}-{index}"
+            )
+        )
+    results = (yield context.task_all(fetches)) if fetches else []
+    fetched = [FetchedImage.model_validate(r) for r in results]
+    stored = [f for f in fetched if f.ok]
+    skipped += [SkippedImage(index=f.index, reason=f.reason) for f in fetched if not f.ok]
+
+    registration = yield from update_chat(
+        context,
+        job.chat_id,
+        "register_images",
+        {
+            "candidates": [
+                {
+                    "index": f.index,
+                    "blob_name": f.blob_name,
+                    "size_bytes": f.size_bytes,
+                    "sha256": f.sha256,
+                    "source_id": f.source_id,
+                    "uploaded_at": now.isoformat(),
+                }
+                for f in stored
+            ],
+            "max_images": job.max_images_per_chat,
+        },
+    )
+    rejected = {s["blob_name"]: s for s in registration["skipped"]}
+    skipped += [SkippedImage(index=s["index"], reason=s["reason"]) for s in rejected.values()]
+    if rejected:  # the record never points at them, so the blobs go
+        yield context.call_activity_with_retry(
+            delete_blobs, policies.STORAGE, DeleteBlobsInput(blob_names=list(rejected)).dump()
+        )
+    accepted = [f for f in stored if f.blob_name not in rejected]
+    if accepted:
+        yield from notify(
+            context,
+            job.chat_id,
+            "upload_complete",
+            {
+                "instance_id": context.instance_id,
+                "accepted": len(accepted),
+                "skipped": len(skipped),
+                "total": registration["image_count"],
+            },
+        )
+    return UploadResult(
+        image_count=registration["image_count"],
+        uploaded=[
+            UploadedImage(
+                file_name=f.blob_name.rsplit("/", 1)[-1], size_bytes=f.size_bytes, url=f.url
+            )
+            for f in accepted
+        ],
+        skipped=sorted(skipped, key=lambda s: s.index),
+    ).dump()
+
+
+@bp.orchestration_trigger(context_name="context")
+def fetch_one_image(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
+    """One photo, retried on transient failures; a photo that still fails is skipped, not fatal."""
+    request = FetchImageInput.model_validate(context.get_input())
+    try:
+        return (
+            yield context.call_activity_with_retry(fetch_image, policies.DOWNLOAD, request.dump())
+        )
+    except Exception:  # retries exhausted: report it, the rest of the album goes on
+        return FetchedImage(index=request.index, ok=False, reason="download_failed").dump()

@@ -1,0 +1,66 @@
+"""Fixtures for end-to-end tests: one host per module, fresh storage names per test."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from calendary.composition import use_settings
+from devhost.testing import RunningHost, running_host
+from fakes.replicate.testing import RunningFake, StubSite, running_fake, serve_app
+from tests.e2e.stack import Stack
+
+# Durable timers run 1000x faster: retry pauses of seconds take milliseconds, and a training
+# timeout of minutes takes a fraction of a second, while history times stay realistic.
+TIME_SCALE = 1000
+
+
+@pytest.fixture(scope="module")
+def host(azurite_connection_string: str) -> Iterator[RunningHost]:
+    with running_host("function_app:app", time_scale=TIME_SCALE) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[StubSite]:
+    stub = StubSite()
+    with serve_app(stub.app()) as origin:
+        stub.origin = origin
+        yield stub
+
+
+@pytest.fixture
+def fake() -> Iterator[RunningFake]:
+    with running_fake() as running:
+        yield running
+
+
+@pytest.fixture
+def chat_id() -> str:
+    return str(uuid.uuid4().int % 10**12)
+
+
+@pytest.fixture
+def stack(
+    host: RunningHost, fake: RunningFake, site: StubSite, azurite_connection_string: str
+) -> Iterator[Stack]:
+    tag = uuid.uuid4().hex[:10]
+    settings = fake.settings(
+        AzureWebJobsStorage=azurite_connection_string,
+        DataContainer=f"data{tag}",
+        TrainingsTable=f"Trainings{tag}",
+        GenerationsTable=f"Generations{tag}",
+        NotificationsQueue=f"notifications-{tag}",
+        ReplicateOwner="kaizen",
+        WebhookUrl=f"{host.base_url}/api/ReplicateWebHook",
+        ImageUrlAllowedHosts="api.telegram.org,127.0.0.1",
+        MinImageSide=64,
+        TrainingTimeout="PT10M",
+        GenerationTimeout="PT5M",
+    )
+    services = use_settings(settings)
+    with httpx.Client(timeout=60) as http:
+        yield Stack(host=host, fake=fake, site=site, services=services, http=http)

@@ -1,0 +1,154 @@
+"""The whole service for end-to-end tests: local host + Azurite + fake Replicate + a photo site."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from azure.storage.blob import ContainerClient
+from azure.storage.queue import QueueClient
+from PIL import Image
+
+from calendary.composition import Services
+from calendary.storage.tables import GenerationRow, TrainingRow, from_entity
+from devhost.testing import RunningHost
+from fakes.replicate.testing import RunningFake, StubSite
+
+# Telegram file links carry the bot token; the photo site serves them under such a path.
+BOT_TOKEN = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+
+
+def photo(seed: int, size: tuple[int, int] = (640, 480)) -> bytes:
+    """A distinct, deterministic JPEG: a gradient with noise from `seed`."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", size)
+    base = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+    pixels = [
+        ((base[0] + x) % 256, (base[1] + y) % 256, (base[2] + rng.randrange(64)) % 256)
+        for y in range(size[1])
+        for x in range(size[0])
+    ]
+    image.putdata(pixels)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+def photo_path(n: int) -> str:
+    return f"/file/bot{BOT_TOKEN}/photos/file_{n}.jpg"
+
+
+@dataclass
+class Stack:
+    host: RunningHost
+    fake: RunningFake
+    site: StubSite
+    services: Services
+    http: httpx.Client
+
+    @property
+    def settings(self):
+        return self.services.settings
+
+    def photo_url(self, n: int) -> str:
+        if photo_path(n) not in self.site.files:
+            self.site.files[photo_path(n)] = photo(n)
+        return self.site.url(photo_path(n))
+
+    def post(self, route: str, body: Any) -> httpx.Response:
+        return self.http.post(f"{self.host.base_url}/api/{route}", json=body)
+
+    def get(self, route: str) -> httpx.Response:
+        return self.http.get(f"{self.host.base_url}/api/{route}")
+
+    # Storage, read straight from Azurite ---------------------------------------------------
+
+    @property
+    def container(self) -> ContainerClient:
+        return self.services.storage.blob_service.get_container_client(self.settings.data_container)
+
+    def blob_names(self, prefix: str) -> list[str]:
+        return sorted(b.name for b in self.container.list_blobs(name_starts_with=prefix))
+
+    def read_blob(self, name: str) -> bytes:
+        return self.container.download_blob(name).readall()
+
+    def trainings(self, chat_id: str) -> list[TrainingRow]:
+        return self.services.trainings.list_for_chat(chat_id)
+
+    def generations(self, chat_id: str) -> list[GenerationRow]:
+        return self.services.generations.list_for_chat(chat_id)
+
+    def queue(self) -> QueueClient:
+        return self.services.storage.queue_service.get_queue_client(
+            self.settings.notifications_queue
+        )
+
+    def messages(self, chat_id: str | None = None) -> list[dict[str, Any]]:
+        """Every queued notification (peeked, so nothing is consumed), Base64-decoded."""
+        found = []
+        for message in self.queue().peek_messages(max_messages=32):
+            body = json.loads(base64.b64decode(message.content))
+            if chat_id is None or body["userId"] == chat_id:
+                found.append(body)
+        return found
+
+    # Waiting on the workflows ---------------------------------------------------------------
+
+    def wait_until(self, check: Callable[[], Any], timeout: float = 30.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while True:
+            value = check()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise TimeoutError("condition not met in time")
+            time.sleep(0.05)
+
+    def status(self, chat_id: str) -> dict[str, Any]:
+        response = self.get(f"chats/{chat_id}/status")
+        assert response.status_code == 200, response.text
+        return response.json()["data"]
+
+    def wait_training(self, chat_id: str, timeout: float = 30.0) -> dict[str, Any]:
+        def finished() -> dict[str, Any] | None:
+            latest = self.status(chat_id)["latestTraining"]
+            done = latest and latest["status"] in ("succeeded", "failed", "canceled")
+            return latest if done else None
+
+        return self.wait_until(finished, timeout)
+
+    def instance(self, instance_id: str) -> dict[str, Any]:
+        url = f"{self.host.base_url}/runtime/webhooks/durabletask/instances/{instance_id}"
+        return self.http.get(url).json()
+
+    def wait_instance(self, instance_id: str, timeout: float = 30.0) -> dict[str, Any]:
+        def done() -> dict[str, Any] | None:
+            body = self.instance(instance_id)
+            running = ("Running", "Pending")
+            return body if body.get("runtimeStatus") not in running else None
+
+        return self.wait_until(done, timeout)
+
+    def upload(self, chat_id: str, photos: list[int]) -> dict[str, Any]:
+        response = self.post(
+            "UploadImages", {"userId": chat_id, "imageUrls": [self.photo_url(n) for n in photos]}
+        )
+        assert response.status_code == 200, response.text
+        return response.json()["data"]
+
+    def train(self, chat_id: str, **fields: Any) -> dict[str, Any]:
+        response = self.post("CreateAndTrainModel", {"userId": chat_id, **fields})
+        assert response.status_code == 200, response.text
+        return response.json()["data"]
+
+
+def row_entities(rows: list[Any], model: type) -> list[Any]:
+    return [from_entity(model, r) for r in rows]
