@@ -4,7 +4,16 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from activities import archive, chat_record, generated_images, images, notify, replicate_jobs
-from api import chat_status, generations, health, openapi, trainings, uploads, webhook
+from api import (
+    chat_status,
+    generations,
+    health,
+    notifications,
+    openapi,
+    trainings,
+    uploads,
+    webhook,
+)
 from entities import chat
 from orchestrators import generate_image, train_model, upload_images
 
@@ -17,6 +26,7 @@ for module in (
     generations,
     webhook,
     chat_status,
+    notifications,
     upload_images,
     train_model,
     generate_image,

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     trainings_table: str = Field(default="Trainings", alias="TrainingsTable")
     generations_table: str = Field(default="Generations", alias="GenerationsTable")
     notifications_queue: str = Field(default="telegram-notifications", alias="NotificationsQueue")
+    notification_deliveries_table: str = Field(
+        default="NotificationDeliveries", alias="NotificationDeliveriesTable"
+    )
 
     # Replicate.
     replicate_api_key: SecretStr = Field(default=SecretStr(""), alias="ReplicateApiKey")

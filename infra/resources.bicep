@@ -20,11 +20,12 @@ param maximumInstanceCount int
 param instanceMemoryMB int
 
 // Names of the storage objects the code uses (DataContainer, TrainingsTable, GenerationsTable,
-// NotificationsQueue). Change both here and in the app setting if you rename one.
+// NotificationDeliveriesTable, NotificationsQueue). Change both here and in the app setting if you rename one.
 var dataContainerName = 'data'
 var deploymentContainerName = 'app-package'
 var trainingsTableName = 'Trainings'
 var generationsTableName = 'Generations'
+var notificationDeliveriesTableName = 'NotificationDeliveries'
 var notificationsQueueName = 'telegram-notifications'
 
 var functionAppName = 'func-calendary-${resourceToken}'
@@ -117,6 +118,11 @@ resource trainingsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@
 resource generationsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
   parent: tableService
   name: generationsTableName
+}
+
+resource notificationDeliveriesTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+  parent: tableService
+  name: notificationDeliveriesTableName
 }
 
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
@@ -257,6 +263,7 @@ var appSettings = {
   DataContainer: dataContainerName
   TrainingsTable: trainingsTableName
   GenerationsTable: generationsTableName
+  NotificationDeliveriesTable: notificationDeliveriesTableName
   NotificationsQueue: notificationsQueueName
   ReplicateApiKey: kvRef(keyVault.name, 'ReplicateApiKey')
   ReplicateBaseUrl: 'https://api.replicate.com/v1'

@@ -97,6 +97,7 @@ def test_storage_names_agree_with_the_settings_defaults() -> None:
         ("DataContainer", defaults.data_container),
         ("TrainingsTable", defaults.trainings_table),
         ("GenerationsTable", defaults.generations_table),
+        ("NotificationDeliveriesTable", defaults.notification_deliveries_table),
         ("NotificationsQueue", defaults.notifications_queue),
     ]:
         assert local[alias] == value

@@ -1,0 +1,63 @@
+"""Queue trigger `DeliverNotification`: sends each `telegram-notifications` message.
+
+Opt-in. The function is registered only when `TelegramBotToken` or `NotificationWebhookUrl` is
+set when the app starts (the worker indexes functions at import; Azure restarts the app when a
+setting changes). Without either, nothing listens to the queue, so N8N can read it itself: a
+registered function that merely returned would delete every message, and one that raised would
+move them all to the poison queue.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import cache
+
+import azure.durable_functions as df
+import azure.functions as func
+from pydantic import ValidationError
+
+from calendary.delivery.compose import build_deliverer, delivery_channel
+from calendary.delivery.deliver import Deliverer
+from calendary.domain.notifications import Notification
+from calendary.settings import Settings, get_settings
+
+FUNCTION_NAME = "DeliverNotification"
+
+logger = logging.getLogger("calendary.delivery")
+
+
+def parse(msg: func.QueueMessage) -> Notification:
+    """The host has already Base64-decoded the message (host.json `messageEncoding`)."""
+    try:
+        return Notification.model_validate_json(msg.get_body())
+    except ValidationError:
+        # Raised, so the message ends in the poison queue for a person to look at; pydantic's
+        # own message would repeat the input.
+        logger.error("malformed notification message: queue_message_id=%s", msg.id)
+        raise ValueError("malformed notification message") from None
+
+
+def build_blueprint(settings: Settings) -> df.Blueprint:
+    """The blueprint for `settings`: empty when delivery is disabled."""
+    bp = df.Blueprint()
+    if delivery_channel(settings) is None:
+        return bp
+    deliverer: Callable[[], Deliverer] = cache(lambda: build_deliverer(settings))
+
+    @bp.function_name(FUNCTION_NAME)
+    @bp.queue_trigger(
+        arg_name="msg", queue_name="%NotificationsQueue%", connection="AzureWebJobsStorage"
+    )
+    def deliver_notification(msg: func.QueueMessage) -> None:
+        notification = parse(msg)
+        deliverer().deliver(
+            notification,
+            queue_message_id=msg.id or "",
+            dequeue_count=getattr(msg, "dequeue_count", None) or 1,
+        )
+
+    return bp
+
+
+bp = build_blueprint(get_settings())

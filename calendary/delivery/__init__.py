@@ -1,0 +1,1 @@
+"""Delivery of queued notifications to Telegram, directly or through an N8N webhook."""

@@ -1,0 +1,47 @@
+"""Builds the delivery from settings: which channel, its sender and the delivery records."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from calendary.delivery.deliver import Deliverer, Sender
+from calendary.delivery.telegram import TelegramSender
+from calendary.delivery.webhook import WebhookSender
+from calendary.settings import Settings
+from calendary.storage.clients import StorageClients, storage_clients_from_settings
+from calendary.storage.deliveries import DeliveryRecords
+
+Channel = Literal["telegram", "webhook"]
+
+
+def delivery_channel(settings: Settings) -> Channel | None:
+    """Telegram when a bot token is set, else the N8N webhook when its URL is set, else none."""
+    if settings.telegram_bot_token and settings.telegram_bot_token.get_secret_value().strip():
+        return "telegram"
+    if settings.notification_webhook_url and settings.notification_webhook_url.strip():
+        return "webhook"
+    return None
+
+
+def build_sender(settings: Settings) -> Sender:
+    channel = delivery_channel(settings)
+    if channel == "telegram":
+        assert settings.telegram_bot_token is not None
+        return TelegramSender(
+            token=settings.telegram_bot_token, base_url=settings.telegram_api_base_url
+        )
+    if channel == "webhook":
+        assert settings.notification_webhook_url is not None
+        return WebhookSender(
+            url=settings.notification_webhook_url.strip(),
+            secret=settings.notification_webhook_secret,
+        )
+    raise ValueError(
+        "notification delivery is disabled: set TelegramBotToken or NotificationWebhookUrl"
+    )
+
+
+def build_deliverer(settings: Settings, clients: StorageClients | None = None) -> Deliverer:
+    clients = clients or storage_clients_from_settings(settings)
+    table = clients.table_service.create_table_if_not_exists(settings.notification_deliveries_table)
+    return Deliverer(sender=build_sender(settings), records=DeliveryRecords(table))

@@ -1,0 +1,1 @@
+"""A local fake of the Telegram Bot API methods the service calls (`sendMessage`, `sendPhoto`)."""

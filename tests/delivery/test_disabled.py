@@ -1,0 +1,70 @@
+"""Without a token or a webhook URL nothing listens to the queue, so N8N can read it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import azure.durable_functions as df
+from pydantic import SecretStr
+
+from api.notifications import FUNCTION_NAME, build_blueprint
+from calendary.delivery.compose import delivery_channel
+from calendary.settings import Settings
+from calendary.storage.notifications_queue import NotificationQueue
+from tests.delivery.messages import training_complete
+from tests.delivery.queue_host import QueueHost, queue_function
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _functions_of_app(env: dict[str, str]) -> list[str]:
+    """Imports function_app.py in a fresh interpreter, as the worker does at start."""
+    code = (
+        "import function_app\n"
+        "print(','.join(f.get_function_name() for f in function_app.app.get_functions()))"
+    )
+    names = {"TelegramBotToken", "NotificationWebhookUrl"}
+    clean = {k: v for k, v in os.environ.items() if k not in names}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return result.stdout.strip().split(",")
+
+
+def test_the_app_registers_the_trigger_only_when_a_channel_is_set() -> None:
+    assert FUNCTION_NAME not in _functions_of_app({"TelegramBotToken": " "})
+    assert FUNCTION_NAME in _functions_of_app({"NotificationWebhookUrl": "https://n8n/webhook/x"})
+
+
+def test_a_disabled_blueprint_is_empty_and_messages_stay_queued(
+    queue: NotificationQueue, host: QueueHost
+) -> None:
+    queue.send(training_complete())
+    app = df.DFApp()
+    app.register_functions(build_blueprint(Settings(_env_file=None)))
+    assert app.get_functions() == []
+    assert host.pending() == 1
+
+
+def test_telegram_wins_when_both_are_set() -> None:
+    both = Settings(
+        _env_file=None,
+        telegram_bot_token=SecretStr("1:abc"),
+        notification_webhook_url="https://n8n.example/webhook/x",
+    )
+    assert delivery_channel(both) == "telegram"
+    assert delivery_channel(Settings(_env_file=None, notification_webhook_url="https://n")) == (
+        "webhook"
+    )
+    assert delivery_channel(Settings(_env_file=None, telegram_bot_token=SecretStr(""))) is None
+    function, _ = queue_function(build_blueprint(both))
+    assert function.get_function_name() == FUNCTION_NAME
