@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from devhost.engine import EpisodeStat
+from devhost.steps import EpisodeStat
 from devhost.testing import RunningHost, running_host
 
 APP = "bench.host_app:app"
