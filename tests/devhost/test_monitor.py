@@ -6,6 +6,7 @@ import re
 import uuid
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
@@ -129,3 +130,23 @@ def test_monitor_lists_shows_history_and_acts(page: Page, durable: Durable) -> N
     expect(row(page, ids["done"])).to_have_count(0, timeout=WAIT)
     expect(page.locator("#detail")).to_be_hidden()
     assert durable.status(done).status_code == 404
+
+
+def test_monitor_list_api_and_assets(durable: Durable, http: httpx.Client) -> None:
+    links = durable.start("chaining", "Bo", f"mon-api-{uuid.uuid4().hex[:8]}")
+    durable.wait(links)
+    body = http.get("/monitor/api/instances", params={"status": "Completed"}).json()
+    item = next(i for i in body["instances"] if i["instanceId"] == links["id"])
+    assert {i["runtimeStatus"] for i in body["instances"]} == {"Completed"}
+    # Started, three activities scheduled and completed, completed: as the durable history counts.
+    history = durable.status(links, showHistory="true").json()["historyEvents"]
+    assert len(history) == 5
+    assert item["historyEvents"] > len(history)  # the stored history also keeps scheduling rows
+    assert item["lastReplayMs"] > 0
+    bad = http.get("/monitor/api/instances", params={"status": "Sleeping"})
+    assert bad.status_code == 400
+    assert bad.json()["success"] is False
+    page = http.get("/monitor")
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+    assert http.get("/monitor/monitor.js").headers["content-type"].startswith("text/javascript")
+    assert http.get("/monitor/state.db").status_code == 404
