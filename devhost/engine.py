@@ -1,4 +1,7 @@
-"""The orchestration engine: inboxes, episodes, activities, timers and entities on one event loop.
+"""The orchestration engine: instances, inboxes and episodes, on one event loop.
+
+Activities, timers and entities are dispatched by the mixins in `activity_dispatch`,
+`timer_dispatch` and `entity_dispatch`; what one step changes is a `steps.Step`.
 
 An episode is OrchestratorStarted + the new events. While a retry is in flight an instance takes
 one inbox message per episode, which keeps the host's sequence numbers in step with the SDK (it
@@ -15,41 +18,25 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 from devhost import history as h
+from devhost.activity_dispatch import ActivityDispatch
 from devhost.clock import Clock
-from devhost.entities import split_entity_id
+from devhost.entity_dispatch import EntityDispatch
 from devhost.instance import ACTIVE, TERMINAL, Instance, Message
-from devhost.invoke import run_activity
 from devhost.loader import FunctionIndex
+from devhost.steps import EpisodeStat, Step
 from devhost.store import Store, Transaction, WorkItem
+from devhost.timer_dispatch import TimerDispatch
 from devhost.timers import TimerQueue
 
 log = logging.getLogger("devhost")
 
 
-@dataclass
-class EpisodeStat:
-    """Cost of one orchestrator step, for benchmarks and the monitor."""
+class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
+    """Instances, their inboxes and episodes; activities, timers and entities via the mixins."""
 
-    instance_id: str
-    history_events: int
-    replay_seconds: float
-    total_seconds: float
-
-
-@dataclass
-class Step:
-    """What one transaction will change, and what starts once it is committed."""
-
-    tx: Transaction
-    events: list[dict[str, Any]] = field(default_factory=list)
-    after: list[Callable[[], None]] = field(default_factory=list)
-
-
-class Engine:
     def __init__(
         self, index: FunctionIndex, store: Store, clock: Clock, hub_name: str = "TestHubName"
     ) -> None:
@@ -214,16 +201,6 @@ class Engine:
         with self.store.transaction() as tx:
             tx.purge_instance(instance_id)
         return True
-
-    def signal_entity(self, name: str, key: str, operation: str, input_text: str | None) -> None:
-        from devhost.entities import entity_id
-
-        op = {"op": operation, "input": input_text, "signal": True}
-        with self.store.transaction() as tx:
-            step = Step(tx)
-            self._queue_entity_op(step, entity_id(name, key), op)
-        for run in step.after:
-            run()
 
     # -- messages and episodes -------------------------------------------------------------------
     def _send(
@@ -392,169 +369,6 @@ class Engine:
                 event = h.sub_orchestration_failed(self.clock.now(), task_id, str(reason), "")
             self._send(parent["instance_id"], event, parent["execution_id"], step=step)
         step.after.append(lambda: self.active.pop(instance.instance_id, None))
-
-    # -- activities ------------------------------------------------------------------------------
-    def schedule_activity(
-        self, step: Step, instance: Instance, task_id: int, action: dict[str, Any]
-    ) -> None:
-        payload = {
-            "instance_id": instance.instance_id,
-            "execution_id": instance.execution_id,
-            "task_id": task_id,
-            "name": action["functionName"],
-            "input": action.get("input"),
-        }
-        work_id = step.tx.add_work("activity", instance.instance_id, payload)
-        step.after.append(lambda: self._start_activity(work_id, payload))
-
-    def _start_activity(self, work_id: int, payload: dict[str, Any]) -> None:
-        self._spawn(self._run_activity(work_id, payload))
-
-    async def _run_activity(self, work_id: int, payload: dict[str, Any]) -> None:
-        activity = self.index.activity(payload["name"])
-        started = time.perf_counter()
-        if activity is None:
-            ok, text, details = False, f"The function '{payload['name']}' doesn't exist.", ""
-        else:
-            ok, text, details = await run_activity(
-                activity, payload["input"], self.activity_pool, uuid.uuid4().hex
-            )
-        log.info(
-            "Executed 'Functions.%s' (%s, Id=%s, Duration=%.0fms)",
-            payload["name"], "Succeeded" if ok else "Failed", payload["instance_id"],
-            (time.perf_counter() - started) * 1000,
-        )  # fmt: skip
-        now = self.clock.now()
-        task_id = payload["task_id"]
-        event = (
-            h.task_completed(now, task_id, text)
-            if ok
-            else h.task_failed(now, task_id, text, details)
-        )
-        instance = self.active.get(payload["instance_id"])
-        with self.store.transaction() as tx:
-            tx.delete_work(work_id)
-            if instance is None or instance.execution_id != payload["execution_id"]:
-                return
-            step = Step(tx)
-            self._send(instance.instance_id, event, instance.execution_id, step=step)
-        for run in step.after:
-            run()
-
-    # -- timers ----------------------------------------------------------------------------------
-    def schedule_timer(self, step: Step, instance: Instance, timer_id: int, fire_at: str) -> int:
-        payload = {
-            "instance_id": instance.instance_id,
-            "execution_id": instance.execution_id,
-            "timer_id": timer_id,
-            "fire_at": fire_at,
-        }
-        work_id = step.tx.add_work("timer", instance.instance_id, payload)
-        step.after.append(lambda: self._arm(work_id, payload))
-        return work_id
-
-    def _arm(self, work_id: int, payload: dict[str, Any]) -> None:
-        assert self._timers is not None
-        self._timer_work[work_id] = payload
-        self._timers.arm(work_id, h.parse_time(payload["fire_at"]))
-
-    def _disarm(self, work_id: int) -> None:
-        self._timer_work.pop(work_id, None)
-        if self._timers is not None:
-            self._timers.disarm(work_id)
-
-    def _fire_timer(self, work_id: int) -> None:
-        payload = self._timer_work.pop(work_id, None)
-        if payload is None:
-            return
-        instance = self.active.get(payload["instance_id"])
-        event = h.timer_fired(self.clock.now(), payload["timer_id"], payload["fire_at"])
-        with self.store.transaction() as tx:
-            tx.delete_work(work_id)
-            if instance is None or instance.execution_id != payload["execution_id"]:
-                return
-            step = Step(tx)
-            self._send(instance.instance_id, event, instance.execution_id, step=step)
-        for run in step.after:
-            run()
-
-    # -- entities --------------------------------------------------------------------------------
-    def _queue_entity_op(self, step: Step, target: str, op: dict[str, Any]) -> None:
-        work_id = step.tx.add_work("entity_op", target, op)
-
-        def enqueue() -> None:
-            self._entity_queues.setdefault(target, []).append(
-                WorkItem(work_id, "entity_op", target, op)
-            )
-            self._wake_entity(target)
-
-        step.after.append(enqueue)
-
-    def queue_entity_op(self, step: Step, target: str, op: dict[str, Any]) -> None:
-        self._queue_entity_op(step, target, op)
-
-    def _wake_entity(self, target: str) -> None:
-        if target in self._entity_busy:
-            return
-        self._entity_busy.add(target)
-        self._spawn(self._drain_entity(target))
-
-    async def _drain_entity(self, target: str) -> None:
-        from devhost.entities import batch_request, error_result, response_input
-
-        try:
-            while self._entity_queues.get(target):
-                batch = self._entity_queues.pop(target)
-                name, key = split_entity_id(target)
-                row = self.store.entity(target)
-                exists = bool(row and row["exists_"])
-                state = row["state"] if row else None
-                handle = self.index.entity(name)
-                started = time.perf_counter()
-                ops = [item.payload for item in batch]
-                if handle is None:
-                    results = [error_result(f"The entity '{name}' doesn't exist.") for _ in ops]
-                else:
-                    request = batch_request(name, key, exists, state, ops)
-                    loop = asyncio.get_running_loop()
-                    try:
-                        reply = json.loads(
-                            await loop.run_in_executor(self._replay_pool, handle, request)
-                        )
-                    except (
-                        Exception
-                    ) as exc:  # the SDK isolates operations; this is a host bug guard
-                        log.exception("Entity '%s' batch failed", target)
-                        reply = {
-                            "entityExists": exists,
-                            "entityState": state,
-                            "results": [error_result(str(exc)) for _ in ops],
-                        }
-                    exists, state, results = (
-                        reply["entityExists"],
-                        reply["entityState"],
-                        reply["results"],
-                    )
-                log.info(
-                    "Executed 'Functions.%s' (Succeeded, Id=%s, Operations=%d, Duration=%.0fms)",
-                    name, target, len(ops), (time.perf_counter() - started) * 1000,
-                )  # fmt: skip
-                with self.store.transaction() as tx:
-                    step = Step(tx)
-                    tx.put_entity(target, name, key, state, exists, self._now())
-                    for item, result in zip(batch, results, strict=False):
-                        tx.delete_work(item.id)
-                        op = item.payload
-                        if op["signal"] or not op.get("parent"):
-                            continue
-                        event = h.event_raised(
-                            self.clock.now(), op["request_id"], response_input(result)
-                        )
-                        self._send(op["parent"], event, op["parent_execution"], step=step)
-                for run in step.after:
-                    run()
-        finally:
-            self._entity_busy.discard(target)
 
 
 def _parent_instance(parent: dict[str, Any] | None) -> dict[str, Any] | None:

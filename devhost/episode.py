@@ -13,7 +13,8 @@ from devhost.instance import Instance, Runtime
 from devhost.retries import max_attempts, retry_delay
 
 if TYPE_CHECKING:
-    from devhost.engine import Engine, Step
+    from devhost.engine import Engine
+    from devhost.steps import Step
 
 Outcome = tuple[bool, Any]  # (ok, state dict) or (False, error message)
 ENTITY_REQUESTS = uuid.UUID("6f1c3c52-7d43-4d8e-9a55-2f0d6d4f1a10")

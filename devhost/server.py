@@ -1,4 +1,4 @@
-"""The ASGI app: HTTP functions under /api, the durable API, on one long-lived event loop."""
+"""The ASGI app: HTTP functions under /api, the durable API and /monitor, on one event loop."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from devhost.durable_api import ROUTES as DURABLE_ROUTES
 from devhost.engine import Engine
 from devhost.http_functions import ROUTE_PREFIX, HttpFunctions
 from devhost.loader import ALL_METHODS, DEFAULT_APP, index_app, load_app
+from devhost.monitor import ROUTES as MONITOR_ROUTES
 from devhost.queues import QueueListener, QueueOptions
 from devhost.store import Store
 
@@ -98,6 +99,7 @@ def create_host(config: HostConfig) -> tuple[Starlette, Engine]:
 
     routes = [
         *DURABLE_ROUTES,
+        *MONITOR_ROUTES,
         Route(f"{ROUTE_PREFIX}{{path:path}}", serve_function, methods=list(ALL_METHODS)),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)

@@ -192,6 +192,14 @@ class Store:
         )
         return [r[0] for r in rows]
 
+    def history_sizes(self) -> dict[tuple[str, str], int]:
+        """Event count per (instance id, execution id), for the monitor's list."""
+        rows = self._db.execute(
+            "SELECT instance_id, execution_id, COUNT(*) FROM history "
+            "GROUP BY instance_id, execution_id"
+        )
+        return {(r[0], r[1]): r[2] for r in rows}
+
     def work(self) -> list[WorkItem]:
         rows = self._db.execute("SELECT * FROM work ORDER BY id")
         return [WorkItem(r["id"], r["kind"], r["owner"], json.loads(r["payload"])) for r in rows]
