@@ -43,9 +43,10 @@ def await_replicate_job(
         if winner == event:
             timer.cancel()
             job = ReplicateJob.model_validate(_event_payload(event.result))
-            if job.is_terminal:
+            if job.is_terminal and job.id == job_id:
                 return job
-            # The webhook function forwards terminal states only; anything else is stale.
+            # The webhook function forwards terminal states only, and each workflow starts one
+            # job: anything else is stale or misdirected, and the check below asks Replicate.
         if checks_done == max_checks:
             break
         checked = yield context.call_activity_with_retry(

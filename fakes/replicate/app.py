@@ -258,7 +258,9 @@ class FakeReplicate:
                 "path": request.url.path,
                 "fault": None,
             }
-            if fault is not None and fault.delay:
+            # `after` without a status: the request is served at once, only the answer is late.
+            late_answer = fault is not None and fault.after and fault.status is None
+            if fault is not None and fault.delay and not late_answer:
                 entry["fault"] = "slow"
                 await request.body()  # the request arrived whole; only the answer is late
                 await asyncio.sleep(fault.delay)
@@ -271,6 +273,9 @@ class FakeReplicate:
                     entry["fault"] = f"status {fault.status} after processing"
                     entry["job_id"] = _job_id_of(response)
                     response = self._fault_response(fault)
+                elif late_answer and fault is not None:
+                    entry["fault"] = "slow answer"
+                    await asyncio.sleep(fault.delay)
             entry.setdefault("job_id", _job_id_of(response))
             self.ledger.record(status=response.status_code, **entry)
             return response

@@ -14,7 +14,8 @@ class RequestFault(BaseModel):
     """Answer matching API requests with an error status, after an optional delay.
 
     `status=None` only slows the request down. `after=True` processes the request first and then
-    answers the error, as when a response is lost: the job exists although the caller saw a failure.
+    answers the error, as when a response is lost: the job exists although the caller saw a failure;
+    with `status=None` it answers normally but `delay` seconds late (the job runs meanwhile).
     """
 
     status: int | None = Field(default=None, ge=400, le=599)

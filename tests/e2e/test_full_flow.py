@@ -27,7 +27,8 @@ def test_upload_train_generate(stack: Stack, chat_id: str) -> None:
         assert "?" not in image["url"] and image["url"].endswith(image["fileName"])
 
     started = stack.train(chat_id, triggerWord="TOK", steps=1000)
-    assert started["status"] in ("starting", "processing")
+    # The fake trains instantly: the answer may already carry the end of the training.
+    assert started["status"] in ("starting", "processing", "succeeded")
     assert started["modelId"] == f"kaizen/telegram_flux_{chat_id}_1"
     training = stack.wait_training(chat_id)
     assert training["status"] == "succeeded"
