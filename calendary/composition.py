@@ -14,6 +14,7 @@ from functools import cached_property
 
 import httpx
 
+from calendary import log_redaction
 from calendary.images.fetch import ImageFetcher, fetcher_from_settings
 from calendary.replicate.client import ReplicateClient
 from calendary.replicate.webhooks import WebhookSecretProvider
@@ -107,6 +108,8 @@ class Services:
             )
         return self._webhook_secret
 
+
+log_redaction.install()
 
 _services: Services | None = None
 _lock = threading.Lock()

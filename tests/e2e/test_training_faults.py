@@ -1,0 +1,175 @@
+"""Training under Replicate's real-world faults: webhooks lost, repeated, reordered, early, forged;
+throttling and errors on every call; a failing training; two requests racing for one chat."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from calendary.replicate.webhooks import signature
+from fakes.replicate.config import Schedule
+from orchestrators.replicate_wait import REPLICATE_EVENT
+from tests.e2e.stack import Stack
+
+
+def _ready_chat(stack: Stack, chat_id: str) -> None:
+    stack.upload(chat_id, [21, 22, 23, 24, 25])
+
+
+def _history(stack: Stack, instance_id: str) -> list[str]:
+    """The instance's history as event types; the webhook's event shows as `ReplicateWebhook`."""
+    url = f"{stack.host.base_url}/runtime/webhooks/durabletask/instances/{instance_id}"
+    body = stack.http.get(url, params={"showHistory": "true"}).json()
+    return [
+        e.get("Name")
+        if e["EventType"] == "EventRaised" and e.get("Name") == REPLICATE_EVENT
+        else e["EventType"]
+        for e in body["historyEvents"]
+    ]
+
+
+def test_duplicated_webhook_completes_once(stack: Stack, chat_id: str) -> None:
+    _ready_chat(stack, chat_id)
+    stack.fake.fake.webhook_fault("duplicate", kind="training")
+    started = stack.train(chat_id)
+    assert stack.wait_training(chat_id)["status"] == "succeeded"
+    stack.fake.wait_idle()
+    deliveries = stack.fake.fake.ledger.webhooks(job_id=started["trainingId"])
+    assert len(deliveries) == 2 and all(d.status == 200 for d in deliveries)
+    assert len({d.webhook_id for d in deliveries}) == 1
+    kinds = [m["messageType"] for m in stack.messages(chat_id)]
+    assert kinds.count("training_complete") == 1
+
+
+def test_reordered_webhooks_keep_the_terminal_state(stack: Stack, chat_id: str) -> None:
+    _ready_chat(stack, chat_id)
+    stack.fake.fake.webhook_fault("reorder", kind="training")
+    started = stack.train(chat_id)
+    assert stack.wait_training(chat_id)["status"] == "succeeded"
+    stack.fake.wait_idle()
+    statuses = [d.job_status for d in stack.fake.fake.ledger.webhooks(job_id=started["trainingId"])]
+    assert statuses[0] == "succeeded" and "processing" in statuses[1:]
+    assert stack.status(chat_id)["latestTraining"]["status"] == "succeeded"
+    assert stack.trainings(chat_id)[0].status == "succeeded"
+
+
+def test_webhook_arriving_before_the_workflow_waits(stack: Stack, chat_id: str) -> None:
+    _ready_chat(stack, chat_id)
+    # Replicate finishes (and calls back) while our create-training call still waits for its
+    # answer: the event reaches the workflow before it even knows the training id.
+    stack.fake.fake.slow_requests(1.0, route="create_training", after=True)
+    started = stack.train(chat_id)
+    assert stack.wait_training(chat_id)["status"] == "succeeded"
+    (delivered,) = stack.fake.fake.ledger.webhooks(job_id=started["trainingId"])
+    (created,) = stack.fake.fake.ledger.requests("create_training")
+    assert delivered.at < created.at  # the webhook was answered before the create call was
+    assert delivered.status == 200
+    events = _history(stack, started["instanceId"])
+    assert REPLICATE_EVENT in events and "TimerFired" not in events
+
+
+def test_lost_webhook_is_recovered_by_the_timer_and_a_check(stack: Stack, chat_id: str) -> None:
+    _ready_chat(stack, chat_id)
+    stack.fake.fake.webhook_fault("drop", kind="training")
+    started = stack.train(chat_id)
+    training = stack.wait_training(chat_id)
+    assert training["status"] == "succeeded" and training["version"]
+    events = _history(stack, started["instanceId"])
+    assert "TimerFired" in events and REPLICATE_EVENT not in events
+    assert stack.fake.fake.ledger.count("get_training") >= 1
+    assert "training_complete" in [m["messageType"] for m in stack.messages(chat_id)]
+
+
+def test_forged_webhook_is_refused(stack: Stack, chat_id: str) -> None:
+    body = b'{"id": "x", "status": "succeeded", "output": {"version": "a/b:c"}}'
+    stamp = str(int(time.time()))
+    headers = {
+        "webhook-id": "msg_1",
+        "webhook-timestamp": stamp,
+        "webhook-signature": signature("whsec_" + "QUJD" * 8, "msg_1", stamp, body),
+        "content-type": "application/json",
+    }
+    url = f"{stack.host.base_url}/api/ReplicateWebHook?instanceId=abc"
+    response = httpx.post(url, content=body, headers=headers)
+    assert response.status_code == 401
+    assert response.json() == {
+        "success": False,
+        "data": None,
+        "error": "webhook signature: no webhook-signature entry matches",
+    }
+    missing = httpx.post(url, content=body, headers={"content-type": "application/json"})
+    assert missing.status_code == 401
+
+
+def test_genuine_webhook_for_an_unknown_instance_is_acknowledged(stack: Stack) -> None:
+    body = b'{"id": "t1", "status": "succeeded", "output": {"version": "a/b:c"}}'
+    stamp = str(int(time.time()))
+    headers = {
+        "webhook-id": "msg_2",
+        "webhook-timestamp": stamp,
+        "webhook-signature": signature(stack.fake.fake.webhook_secret, "msg_2", stamp, body),
+    }
+    url = f"{stack.host.base_url}/api/ReplicateWebHook?instanceId=nosuchinstance"
+    response = httpx.post(url, content=body, headers=headers)
+    assert response.status_code == 200
+    assert response.json()["data"] == {"instanceId": "nosuchinstance", "outcome": "ignored"}
+    malformed = httpx.post(url, content=b"[1, 2]", headers=headers)
+    assert malformed.status_code == 401  # the signature covers the body: a changed body fails
+
+
+def test_throttling_and_errors_on_every_call_still_train_exactly_once(
+    stack: Stack, chat_id: str
+) -> None:
+    _ready_chat(stack, chat_id)
+    fake = stack.fake.fake
+    for route in ("create_model", "create_training", "get_training", "create_prediction"):
+        fake.fail_requests(429, retry_after=1, route=route, count=2)
+        fake.fail_requests(503, route=route, count=1)
+    started = stack.post("CreateAndTrainModel", {"userId": chat_id})
+    assert started.status_code in (200, 202), started.text
+    training = stack.wait_training(chat_id, timeout=60)
+    assert training["status"] == "succeeded"
+    assert fake.ledger.count("create_training", status=201) == 1
+    assert len(fake.trainings()) == 1
+    assert fake.ledger.count("create_model", status=201) == 1
+    generated = stack.post(
+        "GenerateImage",
+        {"userId": chat_id, "trainingId": training["trainingId"], "prompt": "TOK at sea"},
+    )
+    assert generated.status_code == 200, generated.text
+    assert len(fake.predictions()) == 1
+
+
+def test_failed_training_is_recorded_and_reported(stack: Stack, chat_id: str) -> None:
+    _ready_chat(stack, chat_id)
+    stack.fake.fake.fail_jobs("training", error="input_images must be a zip file")
+    started = stack.train(chat_id)
+    training = stack.wait_training(chat_id)
+    assert training["status"] == "failed"
+    assert stack.trainings(chat_id)[0].status == "failed"
+    kinds = [m["messageType"] for m in stack.messages(chat_id)]
+    assert kinds[-1] == "training_failed"
+    index = stack.read_blob(f"{chat_id}/index.md").decode()
+    assert f"- Training ID: {started['trainingId']}" in index and "- Status: failed" in index
+    refused = stack.post(
+        "GenerateImage", {"userId": chat_id, "trainingId": started["trainingId"], "prompt": "x"}
+    )
+    assert refused.status_code == 409
+    # The slot is free again: a new training may start.
+    assert stack.post("CreateAndTrainModel", {"userId": chat_id}).status_code in (200, 202)
+
+
+def test_two_racing_requests_start_one_training(stack: Stack, chat_id: str) -> None:
+    _ready_chat(stack, chat_id)
+    stack.fake.fake.set_schedule(training=Schedule(starting=0.5, processing=0.5))
+
+    def request(_: int) -> httpx.Response:
+        return stack.post("CreateAndTrainModel", {"userId": chat_id})
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = sorted(r.status_code for r in pool.map(request, range(2)))
+    assert answers[0] in (200, 202) and answers[1] == 409, answers
+    stack.wait_training(chat_id)
+    assert len(stack.fake.fake.trainings()) == 1
