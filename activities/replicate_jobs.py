@@ -6,6 +6,7 @@ so the workflow's retry policy repeats the call.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
@@ -84,13 +85,13 @@ async def start_training(request: dict[str, Any]) -> dict[str, Any]:
     svc = services()
     # Creating a training is not idempotent and is billed: a retried step first looks for the
     # training this instance already created (its row is written right after creation).
-    for row in svc.trainings.list_for_chat(job.chat_id):
-        if row.instance_id == job.instance_id and row.replicate_id:
+    for existing in await asyncio.to_thread(svc.trainings.list_for_chat, job.chat_id):
+        if existing.instance_id == job.instance_id and existing.replicate_id:
             training = await _transient_raises(
-                svc.replicate().get_training(row.replicate_id), "get training"
+                svc.replicate().get_training(existing.replicate_id), "get training"
             )
             return from_training(training).dump()
-    images_url = svc.blobs.read_sas_url(job.archive_blob, ttl=ARCHIVE_LINK_TTL)
+    images_url = await asyncio.to_thread(svc.blobs.read_sas_url, job.archive_blob, ARCHIVE_LINK_TTL)
     try:
         training = await _transient_raises(
             svc.replicate().create_training(
@@ -103,20 +104,19 @@ async def start_training(request: dict[str, Any]) -> dict[str, Any]:
     except PermanentError as exc:
         log.error("replicate refused the training chat_id=%s status=%s", job.chat_id, exc.status)
         return ReplicateJob(status="failed", error=str(exc)).dump()
-    svc.trainings.upsert(
-        TrainingRow(
-            chat_id=job.chat_id,
-            training_id=training.id,
-            replicate_id=training.id,
-            model_id=job.model_id,
-            status=training.status,
-            archive_url=svc.blobs.url(job.archive_blob),
-            trigger_word=job.trigger_word,
-            steps=job.steps,
-            created_at=training.created_at or datetime.now(UTC),
-            instance_id=job.instance_id,
-        )
+    row = TrainingRow(
+        chat_id=job.chat_id,
+        training_id=training.id,
+        replicate_id=training.id,
+        model_id=job.model_id,
+        status=training.status,
+        archive_url=svc.blobs.url(job.archive_blob),
+        trigger_word=job.trigger_word,
+        steps=job.steps,
+        created_at=training.created_at or datetime.now(UTC),
+        instance_id=job.instance_id,
     )
+    await asyncio.to_thread(svc.trainings.upsert, row)
     log.info(
         "training started chat_id=%s instance_id=%s training_id=%s",
         job.chat_id,
@@ -150,10 +150,10 @@ async def create_prediction(request: dict[str, Any]) -> dict[str, Any]:
     job = CreatePredictionInput.model_validate(request)
     svc = services()
     # Same rule as trainings: a retried step reuses the prediction it already created.
-    row = svc.generations.get(job.chat_id, job.generation_id)
-    if row is not None and row.replicate_id:
+    existing = await asyncio.to_thread(svc.generations.get, job.chat_id, job.generation_id)
+    if existing is not None and existing.replicate_id:
         prediction = await _transient_raises(
-            svc.replicate().get_prediction(row.replicate_id), "get prediction"
+            svc.replicate().get_prediction(existing.replicate_id), "get prediction"
         )
         return from_prediction(prediction).dump()
     inputs = generation_input(
@@ -172,15 +172,14 @@ async def create_prediction(request: dict[str, Any]) -> dict[str, Any]:
     except PermanentError as exc:
         log.error("replicate refused the prediction chat_id=%s status=%s", job.chat_id, exc.status)
         return ReplicateJob(status="failed", error=str(exc)).dump()
-    svc.generations.upsert(
-        GenerationRow(
-            chat_id=job.chat_id,
-            generation_id=job.generation_id,
-            replicate_id=prediction.id,
-            status=prediction.status,
-            created_at=prediction.created_at or datetime.now(UTC),
-        )
+    row = GenerationRow(
+        chat_id=job.chat_id,
+        generation_id=job.generation_id,
+        replicate_id=prediction.id,
+        status=prediction.status,
+        created_at=prediction.created_at or datetime.now(UTC),
     )
+    await asyncio.to_thread(svc.generations.upsert, row)
     log.info(
         "prediction created chat_id=%s generation_id=%s prediction_id=%s status=%s",
         job.chat_id,

@@ -64,7 +64,7 @@ async def generate_image_http(
             client, req, generation_id, user_id=body.user_id, generation_id=generation_id
         )
     if status.runtime_status != df.OrchestrationRuntimeStatus.Completed:
-        return fail(500, "the generation workflow failed", {"generationId": generation_id})
+        return fail(500, f"the generation workflow {generation_id} failed")
     result = GenerationResult.model_validate(status.output)
     if result.outcome == "rejected":
         return fail(*REFUSALS.get(result.reason, (409, result.reason)))

@@ -87,7 +87,7 @@ async def create_and_train_model_http(
             instance_id=instance_id,
         )
     else:
-        return fail(500, "the training workflow failed", {"instanceId": instance_id})
+        return fail(500, f"the training workflow {instance_id} failed")
     return ok(data.model_dump(mode="json", by_alias=True))
 
 

@@ -55,7 +55,7 @@ async def upload_images_http(
     if status is None:
         return accepted(client, req, instance_id, user_id=body.user_id)
     if status.runtime_status != df.OrchestrationRuntimeStatus.Completed:
-        return fail(500, "the upload did not complete", {"instanceId": instance_id})
+        return fail(500, f"the upload workflow {instance_id} did not complete")
     result = UploadResult.model_validate(status.output)
     return ok(
         {

@@ -37,6 +37,7 @@ ACCEPTED = Outcome(
 )
 BAD_REQUEST = Outcome("Invalid input; nothing was stored.", r.ErrorResponse)
 NO_KEY = Outcome("Missing or wrong function key (answered by the Functions host, no body).")
+WORKFLOW_FAILED = Outcome("The workflow failed; the error names its instance.", r.ErrorResponse)
 
 # Per route: HTTP status -> outcome. Every route of `api.routes.ALL` must have an entry.
 RESPONSES: dict[str, dict[int, Outcome]] = {
@@ -45,6 +46,7 @@ RESPONSES: dict[str, dict[int, Outcome]] = {
         202: ACCEPTED,
         400: BAD_REQUEST,
         401: NO_KEY,
+        500: WORKFLOW_FAILED,
     },
     routes.CREATE_AND_TRAIN_MODEL.name: {
         200: Outcome("Training created on Replicate.", r.ApiResponse[r.CreateAndTrainModelData]),
@@ -52,6 +54,9 @@ RESPONSES: dict[str, dict[int, Outcome]] = {
         400: Outcome("Invalid input or fewer than MinTrainingImages uploads.", r.ErrorResponse),
         401: NO_KEY,
         409: Outcome("A training of this chat is already active.", r.ErrorResponse),
+        500: WORKFLOW_FAILED,
+        502: Outcome("Replicate refused to create the model or the training.", r.ErrorResponse),
+        503: Outcome("ReplicateOwner is not configured.", r.ErrorResponse),
     },
     routes.GENERATE_IMAGE.name: {
         200: Outcome("Image generated and stored.", r.ApiResponse[r.GenerateImageData]),
@@ -60,6 +65,11 @@ RESPONSES: dict[str, dict[int, Outcome]] = {
         401: NO_KEY,
         404: Outcome("Unknown training for this chat.", r.ErrorResponse),
         409: Outcome("The training has not succeeded.", r.ErrorResponse),
+        500: WORKFLOW_FAILED,
+        502: Outcome(
+            "Replicate could not generate the image; data names the failed generation.",
+            r.ApiResponse[r.GenerateImageData],
+        ),
     },
     routes.REPLICATE_WEBHOOK.name: {
         200: Outcome(
