@@ -6,13 +6,15 @@ rename nothing without a migration.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from calendary.domain.notifications import MessageType
 from calendary.domain.replicate_job import ReplicateJob
 
-__all__ = ["ReplicateJob"]  # part of the activities' contract, defined with the domain rules
+# Part of the activities' contract, defined with the domain rules.
+__all__ = ["MessageType", "ReplicateJob"]
 
 
 class Contract(BaseModel):
@@ -123,16 +125,6 @@ class StoredImage(Contract):
 class RecordGenerationInput(Contract):
     chat_id: str
     generation: dict[str, Any]  # a GenerationRecord of the chat entity
-
-
-MessageType = Literal[
-    "upload_complete",
-    "training_started",
-    "training_complete",
-    "training_failed",
-    "generation_complete",
-    "generation_failed",
-]
 
 
 class SendNotificationInput(Contract):

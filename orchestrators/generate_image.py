@@ -21,7 +21,7 @@ from activities.replicate_jobs import check_prediction, create_prediction
 from orchestrators import policies
 from orchestrators.contracts import GenerationJob, GenerationResult
 from orchestrators.replicate_wait import await_replicate_job
-from orchestrators.steps import notify, update_chat
+from orchestrators.steps import notify, run, update_chat
 
 bp = df.Blueprint()
 
@@ -47,23 +47,18 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
         ).dump()
 
     context.set_custom_status({"stage": "generating", "generationId": job.generation_id})
-    prediction = ReplicateJob.model_validate(
-        (
-            yield context.call_activity_with_retry(
-                create_prediction,
-                policies.REPLICATE,
-                CreatePredictionInput(
-                    chat_id=job.chat_id,
-                    generation_id=job.generation_id,
-                    instance_id=context.instance_id,
-                    version=added["version"],
-                    prompt=job.prompt,
-                    seed=job.seed,
-                    aspect_ratio=job.aspect_ratio,
-                    num_inference_steps=job.num_inference_steps,
-                ).dump(),
-            )
-        )
+    request = CreatePredictionInput(
+        chat_id=job.chat_id,
+        generation_id=job.generation_id,
+        instance_id=context.instance_id,
+        version=added["version"],
+        prompt=job.prompt,
+        seed=job.seed,
+        aspect_ratio=job.aspect_ratio,
+        num_inference_steps=job.num_inference_steps,
+    )
+    prediction = yield from run(
+        context, create_prediction, policies.REPLICATE, request, ReplicateJob
     )
     if not prediction.is_terminal:
         outcome = yield from await_replicate_job(
@@ -77,20 +72,13 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
 
     stored = StoredImage(ok=False, error=prediction.error or prediction.status)
     if prediction.status == "succeeded" and prediction.output_url:
-        stored = StoredImage.model_validate(
-            (
-                yield context.call_activity_with_retry(
-                    store_generated_image,
-                    policies.STORAGE,
-                    StoreImageInput(
-                        chat_id=job.chat_id,
-                        generation_id=job.generation_id,
-                        output_url=prediction.output_url,
-                        prompt=job.prompt,
-                    ).dump(),
-                )
-            )
+        copy = StoreImageInput(
+            chat_id=job.chat_id,
+            generation_id=job.generation_id,
+            output_url=prediction.output_url,
+            prompt=job.prompt,
         )
+        stored = yield from run(context, store_generated_image, policies.STORAGE, copy, StoredImage)
     status = "succeeded" if stored.ok else "failed"
     generation = yield from update_chat(
         context,

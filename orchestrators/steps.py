@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any
+from typing import Any, TypeVar
 
 import azure.durable_functions as df
+from pydantic import BaseModel
 
 from activities.chat_record import write_index
-from activities.contracts import MessageType, SendNotificationInput, WriteIndexInput
+from activities.contracts import Contract, MessageType, SendNotificationInput, WriteIndexInput
 from activities.notify import send_notification
 from entities.chat import chat_entity
 from orchestrators import policies
+
+R = TypeVar("R", bound=BaseModel)
+
+
+def run(
+    context: df.DurableOrchestrationContext,
+    activity: Any,
+    policy: df.RetryOptions,
+    request: Contract,
+    result: type[R],
+) -> Generator[Any, Any, R]:
+    """Call one activity with its retry policy; its JSON answer comes back as `result`."""
+    answer = yield context.call_activity_with_retry(activity, policy, request.dump())
+    return result.model_validate(answer)
 
 
 def read_chat(

@@ -26,7 +26,7 @@ from entities.chat import chat_entity
 from orchestrators import policies
 from orchestrators.contracts import TrainingJob, TrainingResult
 from orchestrators.replicate_wait import await_replicate_job
-from orchestrators.steps import notify, update_chat
+from orchestrators.steps import notify, run, update_chat
 
 bp = df.Blueprint()
 
@@ -60,49 +60,30 @@ def train_model(context: df.DurableOrchestrationContext) -> Generator[Any, Any, 
     images = [i["blob_name"] for i in reservation["state"]["images"]]
 
     context.set_custom_status({"stage": "archiving", "modelId": model_id})
-    archive = ArchiveBuilt.model_validate(
-        (
-            yield context.call_activity_with_retry(
-                build_archive,
-                policies.STORAGE,
-                BuildArchiveInput(
-                    chat_id=job.chat_id,
-                    blob_names=images,
-                    archive_name=paths.archive_blob_name(job.chat_id, now),
-                    at=now.isoformat(),
-                ).dump(),
-            )
-        )
+    archive_job = BuildArchiveInput(
+        chat_id=job.chat_id,
+        blob_names=images,
+        archive_name=paths.archive_blob_name(job.chat_id, now),
+        at=now.isoformat(),
     )
+    archive = yield from run(context, build_archive, policies.STORAGE, archive_job, ArchiveBuilt)
     context.set_custom_status({"stage": "creating_model", "modelId": model_id})
-    model = ModelReady.model_validate(
-        (
-            yield context.call_activity_with_retry(
-                create_model,
-                policies.REPLICATE,
-                CreateModelInput(model_id=model_id, description=job.model_description).dump(),
-            )
-        )
-    )
+    model_job = CreateModelInput(model_id=model_id, description=job.model_description)
+    model = yield from run(context, create_model, policies.REPLICATE, model_job, ModelReady)
     if not model.ok:
         failed = ReplicateJob(status="failed", error=model.error)
         return (yield from _finish(context, job, model_id, failed))
 
-    started = ReplicateJob.model_validate(
-        (
-            yield context.call_activity_with_retry(
-                start_training,
-                policies.REPLICATE,
-                StartTrainingInput(
-                    chat_id=job.chat_id,
-                    instance_id=context.instance_id,
-                    model_id=model_id,
-                    archive_blob=archive.blob_name,
-                    trigger_word=job.trigger_word,
-                    steps=job.steps,
-                ).dump(),
-            )
-        )
+    training_job = StartTrainingInput(
+        chat_id=job.chat_id,
+        instance_id=context.instance_id,
+        model_id=model_id,
+        archive_blob=archive.blob_name,
+        trigger_word=job.trigger_word,
+        steps=job.steps,
+    )
+    started = yield from run(
+        context, start_training, policies.REPLICATE, training_job, ReplicateJob
     )
     if started.is_terminal:  # refused at creation: nothing runs, nothing to wait for
         return (yield from _finish(context, job, model_id, started))
