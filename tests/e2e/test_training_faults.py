@@ -173,3 +173,27 @@ def test_two_racing_requests_start_one_training(stack: Stack, chat_id: str) -> N
     assert answers[0] in (200, 202) and answers[1] == 409, answers
     stack.wait_training(chat_id)
     assert len(stack.fake.fake.trainings()) == 1
+
+
+def test_a_ten_megabyte_webhook_is_read_whole(stack: Stack, chat_id: str) -> None:
+    _ready_chat(stack, chat_id)
+    stack.fake.fake.webhook_fault("drop", kind="training")
+    started = stack.train(chat_id)
+    # A training's final body carries its logs; Replicate's can be megabytes long.
+    body = (
+        b'{"id": "%s", "status": "succeeded", "output": {"version": "kaizen/m:%s"}, "logs": "%s"}'
+        % (started["trainingId"].encode(), b"a" * 64, b"x" * (10 * 1024 * 1024))
+    )
+    stamp = str(int(time.time()))
+    headers = {
+        "webhook-id": "msg_big",
+        "webhook-timestamp": stamp,
+        "webhook-signature": signature(stack.fake.fake.webhook_secret, "msg_big", stamp, body),
+        "content-type": "application/json",
+    }
+    url = f"{stack.host.base_url}/api/ReplicateWebHook?instanceId={started['instanceId']}"
+    response = stack.http.post(url, content=body, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["instanceId"] == started["instanceId"]
+    training = stack.wait_training(chat_id)
+    assert training["status"] == "succeeded"
