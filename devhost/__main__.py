@@ -24,9 +24,16 @@ def parse_args(argv: list[str] | None = None) -> HostConfig:
     parser.add_argument(
         "--time-scale", type=float, default=1.0, help="durable timers wait 1/N of their time"
     )
+    parser.add_argument("--host-json", default="host.json", help="path of the host.json to read")
     args = parser.parse_args(argv)
     return HostConfig(
-        args.app, args.host, args.port, args.in_memory, args.state_dir, args.time_scale
+        args.app,
+        args.host,
+        args.port,
+        args.in_memory,
+        args.state_dir,
+        args.time_scale,
+        args.host_json,
     )
 
 

@@ -93,11 +93,21 @@ class HostProcess:
 
 
 def spawn_host(
-    app: str, state_dir: Path, *, time_scale: float = 1.0, env: dict[str, str] | None = None
+    app: str,
+    state_dir: Path,
+    *,
+    time_scale: float = 1.0,
+    env: dict[str, str] | None = None,
+    host_json: str = "host.json",
 ) -> HostProcess:
-    """`python -m devhost` with file-backed state on an ephemeral port; waits until it listens."""
+    """`python -m devhost` with file-backed state on an ephemeral port; waits until it listens.
+
+    The app is imported in the new process, so settings read at import (which functions are
+    registered) come from `env`. A relative `host_json` is relative to the project root.
+    """
     args = [sys.executable, "-m", "devhost", "--app", app, "--port", "0",
-            "--state-dir", str(state_dir), "--time-scale", str(time_scale)]  # fmt: skip
+            "--state-dir", str(state_dir), "--time-scale", str(time_scale),
+            "--host-json", host_json]  # fmt: skip
     process = subprocess.Popen(  # noqa: S603
         args,
         cwd=ROOT,

@@ -123,12 +123,3 @@ def record_training_finished(
         }
     )
     return _replace_training(state, record), record
-
-
-def record_training_failed(
-    state: ChatState, instance_id: str, *, error: str, completed_at: datetime
-) -> tuple[ChatState, TrainingRecord]:
-    """A training that failed, also before Replicate ever saw it (e.g. the archive step failed)."""
-    return record_training_finished(
-        state, instance_id, status="failed", completed_at=completed_at, error=error
-    )

@@ -3,6 +3,8 @@
 Receive one message, Base64-decode it (host.json `messageEncoding`), pass a worker
 `QueueMessage` with id and dequeue count, delete it when the function returns, make it visible
 again when it raises, and move it to `<queue>-poison` after `maxDequeueCount` failed tries.
+One attempt at a time, in this process, for tests that look at the raised error or the logs; the
+real local host runs the same function in `test_through_host.py`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,6 @@ import pytest
 from calendary.domain.chat_generations import GenerationRequest, add_generation, complete_generation
 from calendary.domain.chat_state import ChatState, ChatStateError, summarize
 from calendary.domain.chat_trainings import (
-    record_training_failed,
     record_training_finished,
     record_training_started,
     reserve_training,
@@ -107,7 +106,9 @@ def test_training_lifecycle_frees_the_slot_and_numbers_models() -> None:
 
 def test_failure_before_start_frees_the_slot() -> None:
     state, _ = reserve_training(with_images(5), request("a"), min_images=5)
-    state, failed = record_training_failed(state, "a", error="archive", completed_at=T0)
+    state, failed = record_training_finished(
+        state, "a", status="failed", error="archive", completed_at=T0
+    )
     assert failed.status == "failed"
     assert failed.training_id is None
     assert state.active_training is None
