@@ -197,3 +197,19 @@ def test_a_ten_megabyte_webhook_is_read_whole(stack: Stack, chat_id: str) -> Non
     assert response.json()["data"]["instanceId"] == started["instanceId"]
     training = stack.wait_training(chat_id)
     assert training["status"] == "succeeded"
+
+
+def test_a_terminated_training_frees_the_chat_for_a_new_one(stack: Stack, chat_id: str) -> None:
+    _ready_chat(stack, chat_id)
+    stack.fake.fake.set_schedule(training=Schedule(starting=0.2, processing=30))
+    first = stack.train(chat_id)
+    assert stack.post("CreateAndTrainModel", {"userId": chat_id}).status_code == 409
+    base = f"{stack.host.base_url}/runtime/webhooks/durabletask/instances/{first['instanceId']}"
+    assert stack.http.post(f"{base}/terminate", params={"reason": "stuck"}).status_code == 202
+    stack.wait_until(lambda: stack.instance(first["instanceId"])["runtimeStatus"] == "Terminated")
+
+    stack.fake.fake.set_schedule(training=Schedule())
+    second = stack.post("CreateAndTrainModel", {"userId": chat_id})
+    assert second.status_code == 200, second.text
+    assert second.json()["data"]["modelId"].endswith("_2")
+    assert stack.wait_training(chat_id)["status"] == "succeeded"
