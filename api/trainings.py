@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import UTC, datetime
 
 import azure.durable_functions as df
 import azure.functions as func
@@ -15,6 +16,7 @@ from api.envelope import BadRequest, fail, ok, parse_body
 from calendary.composition import services
 from calendary.domain.requests import CreateAndTrainModelRequest
 from calendary.domain.responses import CreateAndTrainModelData
+from entities.chat import chat_entity
 from orchestrators import names
 from orchestrators.contracts import TrainingJob, TrainingResult
 
@@ -45,7 +47,9 @@ async def create_and_train_model_http(
     if len(chat.images) < settings.min_training_images:
         return fail(400, _not_enough(settings.min_training_images, len(chat.images)))
     if chat.active_training is not None:
-        return fail(409, ACTIVE)
+        if await _still_running(client, chat.active_training):
+            return fail(409, ACTIVE)
+        await _free_slot(client, body.user_id, chat.active_training)
 
     instance_id = uuid.uuid4().hex
     job = TrainingJob(
@@ -89,6 +93,33 @@ async def create_and_train_model_http(
     else:
         return fail(500, f"the training workflow {instance_id} failed")
     return ok(data.model_dump(mode="json", by_alias=True))
+
+
+RUNNING = {
+    df.OrchestrationRuntimeStatus.Running,
+    df.OrchestrationRuntimeStatus.Pending,
+    df.OrchestrationRuntimeStatus.ContinuedAsNew,
+    df.OrchestrationRuntimeStatus.Suspended,
+}
+
+
+async def _still_running(client: df.DurableOrchestrationClient, instance_id: str) -> bool:
+    status = await client.get_status(instance_id)
+    return bool(status) and status.runtime_status in RUNNING
+
+
+async def _free_slot(client: df.DurableOrchestrationClient, chat_id: str, instance_id: str) -> None:
+    """The workflow holding the slot ended without an outcome (terminated by an operator, or it
+    failed): record it as canceled so the chat can train again. The entity applies this signal
+    before the new workflow's reservation, which arrives after it."""
+    log.warning("freeing a stale training slot chat_id=%s instance_id=%s", chat_id, instance_id)
+    outcome = {
+        "instance_id": instance_id,
+        "status": "canceled",
+        "completed_at": datetime.now(UTC).isoformat(),
+        "error": "the training workflow ended without an outcome",
+    }
+    await client.signal_entity(chat_entity(chat_id), "record_training_finished", outcome)
 
 
 def _custom(status: df.DurableOrchestrationStatus) -> dict:

@@ -173,3 +173,43 @@ def test_two_racing_requests_start_one_training(stack: Stack, chat_id: str) -> N
     assert answers[0] in (200, 202) and answers[1] == 409, answers
     stack.wait_training(chat_id)
     assert len(stack.fake.fake.trainings()) == 1
+
+
+def test_a_ten_megabyte_webhook_is_read_whole(stack: Stack, chat_id: str) -> None:
+    _ready_chat(stack, chat_id)
+    stack.fake.fake.webhook_fault("drop", kind="training")
+    started = stack.train(chat_id)
+    # A training's final body carries its logs; Replicate's can be megabytes long.
+    body = (
+        b'{"id": "%s", "status": "succeeded", "output": {"version": "kaizen/m:%s"}, "logs": "%s"}'
+        % (started["trainingId"].encode(), b"a" * 64, b"x" * (10 * 1024 * 1024))
+    )
+    stamp = str(int(time.time()))
+    headers = {
+        "webhook-id": "msg_big",
+        "webhook-timestamp": stamp,
+        "webhook-signature": signature(stack.fake.fake.webhook_secret, "msg_big", stamp, body),
+        "content-type": "application/json",
+    }
+    url = f"{stack.host.base_url}/api/ReplicateWebHook?instanceId={started['instanceId']}"
+    response = stack.http.post(url, content=body, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["instanceId"] == started["instanceId"]
+    training = stack.wait_training(chat_id)
+    assert training["status"] == "succeeded"
+
+
+def test_a_terminated_training_frees_the_chat_for_a_new_one(stack: Stack, chat_id: str) -> None:
+    _ready_chat(stack, chat_id)
+    stack.fake.fake.set_schedule(training=Schedule(starting=0.2, processing=30))
+    first = stack.train(chat_id)
+    assert stack.post("CreateAndTrainModel", {"userId": chat_id}).status_code == 409
+    base = f"{stack.host.base_url}/runtime/webhooks/durabletask/instances/{first['instanceId']}"
+    assert stack.http.post(f"{base}/terminate", params={"reason": "stuck"}).status_code == 202
+    stack.wait_until(lambda: stack.instance(first["instanceId"])["runtimeStatus"] == "Terminated")
+
+    stack.fake.fake.set_schedule(training=Schedule())
+    second = stack.post("CreateAndTrainModel", {"userId": chat_id})
+    assert second.status_code == 200, second.text
+    assert second.json()["data"]["modelId"].endswith("_2")
+    assert stack.wait_training(chat_id)["status"] == "succeeded"
