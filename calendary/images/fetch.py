@@ -15,6 +15,7 @@ import httpx
 
 from calendary.domain.image_urls import ImageUrlError, ImageUrlPolicy, check_image_url
 from calendary.images.addresses import Resolver, refusal, resolve
+from calendary.log_redaction import redact_httpx_urls
 from calendary.settings import Settings
 
 FetchFailure = Literal[
@@ -81,6 +82,7 @@ class ImageFetcher:
         self._client = httpx.AsyncClient(
             follow_redirects=False, timeout=timeout, trust_env=False, verify=verify
         )
+        redact_httpx_urls()  # image URLs may carry a bot token
 
     async def aclose(self) -> None:
         await self._client.aclose()
