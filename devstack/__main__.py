@@ -41,7 +41,8 @@ def main() -> int:
         code = 1
     finally:
         stack.stop()
-    print("Stopped.", flush=True)
+    if started:
+        print("Stopped.", flush=True)
     return code
 
 

@@ -108,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         found = leaks(result, api, log)
         report(result, api, found, log)
         print(f"  Wall time        {time.monotonic() - began:.1f} s (with start-up)")
+        if log is not None:
+            print("The stack stops now; run `make run` to keep one running between demos.")
         if found:
             print(f"make demo failed: the bot token appears in {', '.join(found)}", file=sys.stderr)
             return 1

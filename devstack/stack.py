@@ -44,7 +44,9 @@ def local_settings_values(path: Path = ROOT / "local.settings.json") -> dict[str
     return {k: str(v) for k, v in (json.loads(path.read_text()).get("Values") or {}).items()}
 
 
-def local_environment(ports: Ports = Ports()) -> dict[str, str]:
+def local_environment(
+    ports: Ports = Ports(), settings_file: Path = ROOT / "local.settings.json"
+) -> dict[str, str]:
     """The settings the local stack needs. The environment wins, then `local.settings.json`
     (which the host applies itself), then these defaults."""
     defaults = {
@@ -56,7 +58,7 @@ def local_environment(ports: Ports = Ports()) -> dict[str, str]:
         # Any port of an allow-listed loopback host is allowed: the sample photos live there.
         "ImageUrlAllowedHosts": "api.telegram.org,127.0.0.1,localhost",
     }
-    configured = os.environ.keys() | local_settings_values().keys()
+    configured = os.environ.keys() | local_settings_values(settings_file).keys()
     return {**os.environ, **{k: v for k, v in defaults.items() if k not in configured}}
 
 
@@ -97,9 +99,10 @@ class LocalStack:
             p for p in (self.ports.host, self.ports.replicate, self.ports.photos) if _listening(p)
         ]
         if busy:
+            taken = ", ".join(map(str, busy))
             raise StackError(
-                f"port {', '.join(map(str, busy))} is already in use on {LOOPBACK}: "
-                "is another `make run` still running? Stop it (Ctrl-C) and try again."
+                f"{LOOPBACK}:{taken} already in use: is another `make run` still running? "
+                "Stop it (Ctrl-C) and try again."
             )
         try:
             self._start(ready_timeout)
