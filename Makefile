@@ -27,6 +27,10 @@ deps: $(PY_STAMP) $(NODE_STAMP)
 run: deps
 	$(BIN)/python -m devstack
 
+# The whole flow against `make run` (it starts the stack itself when none is running).
+demo: deps
+	$(BIN)/python -m devstack.demo
+
 test: deps .local/chromium.ok
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -109,7 +109,7 @@ class Services:
         return self._webhook_secret
 
 
-log_redaction.install()
+log_redaction.redact_httpx_urls()  # httpx logs request URLs: bot tokens, SAS queries
 
 _services: Services | None = None
 _lock = threading.Lock()

@@ -1,31 +1,35 @@
-"""httpx logs every request URL at INFO. Telegram file URLs carry the bot token in their path and
-SAS links a signature in their query: both are masked before any handler sees the record."""
+"""Keeps secrets in URLs out of library logs.
+
+httpx logs every request's full URL at INFO ("HTTP Request: GET <url> ..."). Image URLs from
+Telegram carry the bot token in their path and storage URLs may carry a SAS query, so URL
+arguments of httpx's records are written through `redact_url` instead.
+"""
 
 from __future__ import annotations
 
 import logging
-import re
 
-_PATTERNS = (
-    (re.compile(r"/bot\d+:[A-Za-z0-9_-]+"), "/bot<redacted>"),
-    (re.compile(r"([?&]sig=)[^&\s\"']+"), r"\1<redacted>"),
-)
+import httpx
+
+from calendary.domain.image_urls import redact_url
 
 
-class RedactSecrets(logging.Filter):
+class RedactUrls(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = message
-        for pattern, replacement in _PATTERNS:
-            masked = pattern.sub(replacement, masked)
-        if masked != message:
-            record.msg, record.args = masked, ()
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact_url(str(a)) if isinstance(a, httpx.URL) or _looks_like_url(a) else a
+                for a in record.args
+            )
         return True
 
 
-def install(logger_names: tuple[str, ...] = ("httpx",)) -> None:
-    """Idempotent: attach the filter once to each logger that logs URLs."""
-    for name in logger_names:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
-            logger.addFilter(RedactSecrets())
+def _looks_like_url(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(("http://", "https://"))
+
+
+def redact_httpx_urls() -> None:
+    """Install the filter on httpx's logger once per process."""
+    logger = logging.getLogger("httpx")
+    if not any(isinstance(f, RedactUrls) for f in logger.filters):
+        logger.addFilter(RedactUrls())
