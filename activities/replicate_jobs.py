@@ -129,7 +129,13 @@ async def start_training(request: dict[str, Any]) -> dict[str, Any]:
 @bp.activity_trigger(input_name="request")
 async def check_training(request: dict[str, Any]) -> dict[str, Any]:
     ref = JobRef.model_validate(request)
-    training = await _transient_raises(services().replicate().get_training(ref.id), "get training")
+    try:
+        training = await _transient_raises(
+            services().replicate().get_training(ref.id), "get training"
+        )
+    except PermanentError as exc:  # e.g. 404: Replicate no longer knows it, so it never ends
+        log.error("replicate lost the training training_id=%s status=%s", ref.id, exc.status)
+        return ReplicateJob(id=ref.id, status="failed", error=str(exc)).dump()
     return from_training(training).dump()
 
 
@@ -193,7 +199,11 @@ async def create_prediction(request: dict[str, Any]) -> dict[str, Any]:
 @bp.activity_trigger(input_name="request")
 async def check_prediction(request: dict[str, Any]) -> dict[str, Any]:
     ref = JobRef.model_validate(request)
-    prediction = await _transient_raises(
-        services().replicate().get_prediction(ref.id), "get prediction"
-    )
+    try:
+        prediction = await _transient_raises(
+            services().replicate().get_prediction(ref.id), "get prediction"
+        )
+    except PermanentError as exc:
+        log.error("replicate lost the prediction prediction_id=%s status=%s", ref.id, exc.status)
+        return ReplicateJob(id=ref.id, status="failed", error=str(exc)).dump()
     return from_prediction(prediction).dump()

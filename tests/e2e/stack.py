@@ -117,13 +117,21 @@ class Stack:
         assert response.status_code == 200, response.text
         return response.json()["data"]
 
-    def wait_training(self, chat_id: str, timeout: float = 30.0) -> dict[str, Any]:
+    def wait_training(
+        self, chat_id: str, timeout: float = 30.0, instance_id: str | None = None
+    ) -> dict[str, Any]:
+        """Until the chat's latest training has ended; with `instance_id`, also until its workflow
+        has finished (it records the end before it queues the notification)."""
+
         def finished() -> dict[str, Any] | None:
             latest = self.status(chat_id)["latestTraining"]
             done = latest and latest["status"] in ("succeeded", "failed", "canceled")
             return latest if done else None
 
-        return self.wait_until(finished, timeout)
+        latest = self.wait_until(finished, timeout)
+        if instance_id is not None:
+            self.wait_instance(instance_id, timeout)
+        return latest
 
     def instance(self, instance_id: str) -> dict[str, Any]:
         url = f"{self.host.base_url}/runtime/webhooks/durabletask/instances/{instance_id}"

@@ -25,7 +25,7 @@ def _snapshot(stack: Stack, chat_id: str) -> tuple[Any, ...]:
 def trained_chat(stack: Stack, chat_id: str) -> str:
     stack.upload(chat_id, [31, 32, 33, 34, 35])
     started = stack.train(chat_id)
-    stack.wait_training(chat_id)
+    stack.wait_training(chat_id, instance_id=started["instanceId"])
     return started["trainingId"]
 
 

@@ -30,7 +30,7 @@ def test_upload_train_generate(stack: Stack, chat_id: str) -> None:
     # The fake trains instantly: the answer may already carry the end of the training.
     assert started["status"] in ("starting", "processing", "succeeded")
     assert started["modelId"] == f"kaizen/telegram_flux_{chat_id}_1"
-    training = stack.wait_training(chat_id)
+    training = stack.wait_training(chat_id, instance_id=started["instanceId"])
     assert training["status"] == "succeeded"
     assert training["trainingId"] == started["trainingId"]
     assert re.fullmatch(r"[0-9a-f]{64}", training["version"])

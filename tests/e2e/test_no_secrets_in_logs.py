@@ -25,7 +25,7 @@ def test_a_full_run_logs_no_secret(
         {"userId": chat_id, "imageUrls": [f"https://evil.example/file/bot{BOT_TOKEN}/x.jpg"]},
     )
     started = stack.train(chat_id)
-    stack.wait_training(chat_id)
+    stack.wait_training(chat_id, instance_id=started["instanceId"])
     generated = stack.post(
         "GenerateImage",
         {"userId": chat_id, "trainingId": started["trainingId"], "prompt": "TOK in a hat"},

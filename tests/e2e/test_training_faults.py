@@ -34,7 +34,7 @@ def test_duplicated_webhook_completes_once(stack: Stack, chat_id: str) -> None:
     _ready_chat(stack, chat_id)
     stack.fake.fake.webhook_fault("duplicate", kind="training")
     started = stack.train(chat_id)
-    assert stack.wait_training(chat_id)["status"] == "succeeded"
+    assert stack.wait_training(chat_id, instance_id=started["instanceId"])["status"] == "succeeded"
     stack.fake.wait_idle()
     deliveries = stack.fake.fake.ledger.webhooks(job_id=started["trainingId"])
     assert len(deliveries) == 2 and all(d.status == 200 for d in deliveries)
@@ -47,7 +47,7 @@ def test_reordered_webhooks_keep_the_terminal_state(stack: Stack, chat_id: str) 
     _ready_chat(stack, chat_id)
     stack.fake.fake.webhook_fault("reorder", kind="training")
     started = stack.train(chat_id)
-    assert stack.wait_training(chat_id)["status"] == "succeeded"
+    assert stack.wait_training(chat_id, instance_id=started["instanceId"])["status"] == "succeeded"
     stack.fake.wait_idle()
     statuses = [d.job_status for d in stack.fake.fake.ledger.webhooks(job_id=started["trainingId"])]
     assert statuses[0] == "succeeded" and "processing" in statuses[1:]
@@ -61,7 +61,7 @@ def test_webhook_arriving_before_the_workflow_waits(stack: Stack, chat_id: str) 
     # answer: the event reaches the workflow before it even knows the training id.
     stack.fake.fake.slow_requests(1.0, route="create_training", after=True)
     started = stack.train(chat_id)
-    assert stack.wait_training(chat_id)["status"] == "succeeded"
+    assert stack.wait_training(chat_id, instance_id=started["instanceId"])["status"] == "succeeded"
     (delivered,) = stack.fake.fake.ledger.webhooks(job_id=started["trainingId"])
     (created,) = stack.fake.fake.ledger.requests("create_training")
     assert delivered.at < created.at  # the webhook was answered before the create call was
@@ -74,7 +74,7 @@ def test_lost_webhook_is_recovered_by_the_timer_and_a_check(stack: Stack, chat_i
     _ready_chat(stack, chat_id)
     stack.fake.fake.webhook_fault("drop", kind="training")
     started = stack.train(chat_id)
-    training = stack.wait_training(chat_id)
+    training = stack.wait_training(chat_id, instance_id=started["instanceId"])
     assert training["status"] == "succeeded" and training["version"]
     events = _history(stack, started["instanceId"])
     assert "TimerFired" in events and REPLICATE_EVENT not in events
@@ -146,7 +146,7 @@ def test_failed_training_is_recorded_and_reported(stack: Stack, chat_id: str) ->
     _ready_chat(stack, chat_id)
     stack.fake.fake.fail_jobs("training", error="input_images must be a zip file")
     started = stack.train(chat_id)
-    training = stack.wait_training(chat_id)
+    training = stack.wait_training(chat_id, instance_id=started["instanceId"])
     assert training["status"] == "failed"
     assert stack.trainings(chat_id)[0].status == "failed"
     kinds = [m["messageType"] for m in stack.messages(chat_id)]
@@ -213,3 +213,18 @@ def test_a_terminated_training_frees_the_chat_for_a_new_one(stack: Stack, chat_i
     assert second.status_code == 200, second.text
     assert second.json()["data"]["modelId"].endswith("_2")
     assert stack.wait_training(chat_id)["status"] == "succeeded"
+
+
+def test_a_training_replicate_forgot_ends_as_failed(stack: Stack, chat_id: str) -> None:
+    _ready_chat(stack, chat_id)
+    stack.fake.fake.set_schedule(training=Schedule(starting=0.1, processing=60))
+    stack.fake.fake.webhook_fault("drop", kind="training")
+    # Replicate no longer knows the training (as the local fake after a restart): checks get 404.
+    stack.fake.fake.fail_requests(404, route="get_training", count=5)
+    started = stack.train(chat_id)
+    training = stack.wait_training(chat_id, instance_id=started["instanceId"])
+    assert training["status"] == "failed"
+    checks = stack.fake.fake.ledger.requests("get_training")
+    assert [c.status for c in checks] == [404]  # one check: a lost job is final, not retried
+    kinds = [m["messageType"] for m in stack.messages(chat_id)]
+    assert kinds == ["upload_complete", "training_started", "training_failed"]
