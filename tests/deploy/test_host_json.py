@@ -41,6 +41,6 @@ def test_durable_hub_and_limits() -> None:
     durable = HOST["extensions"]["durableTask"]
     assert durable["hubName"].isalnum()  # task hub names: letters and digits only
     assert durable["tracing"]["traceInputsAndOutputs"] is False  # inputs may carry file URLs
-    assert 1 <= durable["maxConcurrentActivityFunctions"] <= 100
-    assert 1 <= durable["maxConcurrentOrchestratorFunctions"] <= 100
+    assert durable["maxConcurrentActivityFunctions"] in range(1, 101)
+    assert durable["maxConcurrentOrchestratorFunctions"] in range(1, 101)
     assert HOST["extensionBundle"]["version"] == "[4.*, 5.0.0)"
