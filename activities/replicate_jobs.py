@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -33,6 +33,7 @@ from calendary.storage.tables import GenerationRow, TrainingRow
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+J = TypeVar("J")
 
 # Replicate fetches the archive soon after the training starts; the link outlives a slow queue.
 ARCHIVE_LINK_TTL = timedelta(hours=6)
@@ -48,6 +49,17 @@ async def _transient_raises(call: Awaitable[T], what: str) -> T:
         raise TransientFailure(
             f"Replicate {what}: temporarily unavailable ({exc.status})"
         ) from None
+
+
+async def _job_state(
+    call: Awaitable[J], what: str, job_id: str, reduce: Callable[[J], ReplicateJob]
+) -> dict[str, Any]:
+    """A job's state; one Replicate no longer knows (404) or refuses is final: failed."""
+    try:
+        return reduce(await _transient_raises(call, what)).dump()
+    except PermanentError as exc:
+        log.error("replicate %s refused job_id=%s status=%s", what, job_id, exc.status)
+        return ReplicateJob(id=job_id, status="failed", error=str(exc)).dump()
 
 
 def webhook_for(instance_id: str) -> str | None:
@@ -129,26 +141,16 @@ async def start_training(request: dict[str, Any]) -> dict[str, Any]:
 @bp.activity_trigger(input_name="request")
 async def check_training(request: dict[str, Any]) -> dict[str, Any]:
     ref = JobRef.model_validate(request)
-    try:
-        training = await _transient_raises(
-            services().replicate().get_training(ref.id), "get training"
-        )
-    except PermanentError as exc:  # e.g. 404: Replicate no longer knows it, so it never ends
-        log.error("replicate lost the training training_id=%s status=%s", ref.id, exc.status)
-        return ReplicateJob(id=ref.id, status="failed", error=str(exc)).dump()
-    return from_training(training).dump()
+    call = services().replicate().get_training(ref.id)
+    return await _job_state(call, "get training", ref.id, from_training)
 
 
 @bp.activity_trigger(input_name="request")
 async def cancel_training(request: dict[str, Any]) -> dict[str, Any]:
+    """Idempotent: cancelling a finished or unknown training changes nothing."""
     ref = JobRef.model_validate(request)
-    try:
-        training = await _transient_raises(
-            services().replicate().cancel_training(ref.id), "cancel training"
-        )
-    except PermanentError as exc:  # already gone or finished: nothing left to stop
-        return ReplicateJob(id=ref.id, status="failed", error=str(exc)).dump()
-    return from_training(training).dump()
+    call = services().replicate().cancel_training(ref.id)
+    return await _job_state(call, "cancel training", ref.id, from_training)
 
 
 @bp.activity_trigger(input_name="request")
@@ -199,11 +201,5 @@ async def create_prediction(request: dict[str, Any]) -> dict[str, Any]:
 @bp.activity_trigger(input_name="request")
 async def check_prediction(request: dict[str, Any]) -> dict[str, Any]:
     ref = JobRef.model_validate(request)
-    try:
-        prediction = await _transient_raises(
-            services().replicate().get_prediction(ref.id), "get prediction"
-        )
-    except PermanentError as exc:
-        log.error("replicate lost the prediction prediction_id=%s status=%s", ref.id, exc.status)
-        return ReplicateJob(id=ref.id, status="failed", error=str(exc)).dump()
-    return from_prediction(prediction).dump()
+    call = services().replicate().get_prediction(ref.id)
+    return await _job_state(call, "get prediction", ref.id, from_prediction)
