@@ -3,7 +3,15 @@
 import azure.durable_functions as df
 import azure.functions as func
 
-from activities import archive, chat_record, generated_images, images, notify, replicate_jobs
+from activities import (
+    archive,
+    chat_record,
+    generated_images,
+    images,
+    notify,
+    replicate_predictions,
+    replicate_trainings,
+)
 from api import (
     chat_status,
     generations,
@@ -34,7 +42,8 @@ for module in (
     images,
     archive,
     chat_record,
-    replicate_jobs,
+    replicate_trainings,
+    replicate_predictions,
     generated_images,
     notify,
 ):

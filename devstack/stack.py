@@ -57,6 +57,10 @@ def local_environment(
         "WebhookUrl": f"{ports.api}/api/ReplicateWebHook",
         # Any port of an allow-listed loopback host is allowed: the sample photos live there.
         "ImageUrlAllowedHosts": "api.telegram.org,127.0.0.1,localhost",
+        # The fake trains in ~10 s and forgets its jobs when it restarts: a job lost that way is
+        # checked (and recorded as failed) after minutes instead of Azure's hours.
+        "TrainingTimeout": "PT2M",
+        "GenerationTimeout": "PT1M",
     }
     configured = os.environ.keys() | local_settings_values(settings_file).keys()
     return {**os.environ, **{k: v for k, v in defaults.items() if k not in configured}}

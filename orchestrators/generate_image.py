@@ -17,7 +17,7 @@ from activities.contracts import (
     StoreImageInput,
 )
 from activities.generated_images import store_generated_image
-from activities.replicate_jobs import check_prediction, create_prediction
+from activities.replicate_predictions import check_prediction, create_prediction
 from orchestrators import policies
 from orchestrators.contracts import GenerationJob, GenerationResult
 from orchestrators.replicate_wait import await_replicate_job

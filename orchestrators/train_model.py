@@ -20,7 +20,12 @@ from activities.contracts import (
     ReplicateJob,
     StartTrainingInput,
 )
-from activities.replicate_jobs import cancel_training, check_training, create_model, start_training
+from activities.replicate_trainings import (
+    cancel_training,
+    check_training,
+    create_model,
+    start_training,
+)
 from calendary.domain import paths
 from entities.chat import chat_entity
 from orchestrators import policies

@@ -1,0 +1,48 @@
+"""Calling Replicate from an activity: transient failures raise (the workflow's retry policy
+repeats the call), permanent refusals (4xx) become outcomes the workflow records."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from activities.contracts import ReplicateJob
+from activities.errors import TransientFailure
+from calendary.composition import services
+from calendary.replicate.errors import PermanentError, TransientError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+async def transient_raises(call: Awaitable[T], what: str) -> T:
+    try:
+        return await call
+    except TransientError as exc:
+        log.warning("replicate %s failed, will retry status=%s", what, exc.status)
+        raise TransientFailure(
+            f"Replicate {what}: temporarily unavailable ({exc.status})"
+        ) from None
+
+
+async def job_state(
+    call: Awaitable[T], what: str, job_id: str, reduce: Callable[[T], ReplicateJob]
+) -> dict[str, Any]:
+    """A job's state; one Replicate no longer knows (404) or refuses is final: failed."""
+    try:
+        return reduce(await transient_raises(call, what)).dump()
+    except PermanentError as exc:
+        log.error("replicate %s refused job_id=%s status=%s", what, job_id, exc.status)
+        return ReplicateJob(id=job_id, status="failed", error=str(exc)).dump()
+
+
+def webhook_for(instance_id: str) -> str | None:
+    """`{WebhookUrl}?instanceId=...`: the webhook function raises its event on that instance."""
+    base = services().settings.webhook_url
+    if not base:
+        return None
+    parts = urlsplit(base)
+    query = "&".join(q for q in (parts.query, urlencode({"instanceId": instance_id})) if q)
+    return urlunsplit(parts._replace(query=query))

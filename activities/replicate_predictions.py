@@ -1,0 +1,76 @@
+"""Activities for predictions on a trained version: create one, check it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import azure.durable_functions as df
+
+from activities.contracts import CreatePredictionInput, JobRef, ReplicateJob
+from activities.replicate_calls import job_state, transient_raises, webhook_for
+from calendary.composition import services
+from calendary.replicate.errors import PermanentError
+from calendary.replicate.inputs import generation_input
+from calendary.replicate.jobs import from_prediction
+from calendary.storage.tables import GenerationRow
+
+bp = df.Blueprint()
+log = logging.getLogger(__name__)
+
+# Short synchronous wait: a fast prediction comes back finished and skips the webhook wait.
+PREDICTION_WAIT = 10
+
+
+@bp.activity_trigger(input_name="request")
+async def create_prediction(request: dict[str, Any]) -> dict[str, Any]:
+    job = CreatePredictionInput.model_validate(request)
+    svc = services()
+    # Same rule as trainings: a retried step reuses the prediction it already created.
+    existing = await asyncio.to_thread(svc.generations.get, job.chat_id, job.generation_id)
+    if existing is not None and existing.replicate_id:
+        prediction = await transient_raises(
+            svc.replicate().get_prediction(existing.replicate_id), "get prediction"
+        )
+        return from_prediction(prediction).dump()
+    inputs = generation_input(
+        job.prompt,
+        seed=job.seed,
+        aspect_ratio=job.aspect_ratio,
+        num_inference_steps=job.num_inference_steps,
+    )
+    try:
+        prediction = await transient_raises(
+            svc.replicate().create_prediction(
+                job.version, inputs, webhook=webhook_for(job.instance_id), wait=PREDICTION_WAIT
+            ),
+            "create prediction",
+        )
+    except PermanentError as exc:
+        log.error("replicate refused the prediction chat_id=%s status=%s", job.chat_id, exc.status)
+        return ReplicateJob(status="failed", error=str(exc)).dump()
+    row = GenerationRow(
+        chat_id=job.chat_id,
+        generation_id=job.generation_id,
+        replicate_id=prediction.id,
+        status=prediction.status,
+        created_at=prediction.created_at or datetime.now(UTC),
+    )
+    await asyncio.to_thread(svc.generations.upsert, row)
+    log.info(
+        "prediction created chat_id=%s generation_id=%s prediction_id=%s status=%s",
+        job.chat_id,
+        job.generation_id,
+        prediction.id,
+        prediction.status,
+    )
+    return from_prediction(prediction).dump()
+
+
+@bp.activity_trigger(input_name="request")
+async def check_prediction(request: dict[str, Any]) -> dict[str, Any]:
+    ref = JobRef.model_validate(request)
+    call = services().replicate().get_prediction(ref.id)
+    return await job_state(call, "get prediction", ref.id, from_prediction)

@@ -1,0 +1,111 @@
+"""Activities for trainings on Replicate: the private model, the training, its checks and cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import azure.durable_functions as df
+
+from activities.contracts import (
+    CreateModelInput,
+    JobRef,
+    ModelReady,
+    ReplicateJob,
+    StartTrainingInput,
+)
+from activities.replicate_calls import job_state, transient_raises, webhook_for
+from calendary.composition import services
+from calendary.replicate.errors import ConflictError, PermanentError
+from calendary.replicate.inputs import training_input
+from calendary.replicate.jobs import from_training
+from calendary.storage.tables import TrainingRow
+
+bp = df.Blueprint()
+log = logging.getLogger(__name__)
+
+# Replicate fetches the archive soon after the training starts; the link outlives a slow queue.
+ARCHIVE_LINK_TTL = timedelta(hours=6)
+
+
+@bp.activity_trigger(input_name="request")
+async def create_model(request: dict[str, Any]) -> dict[str, Any]:
+    """Idempotent: a model that already exists (409, e.g. from an earlier attempt) is fine."""
+    job = CreateModelInput.model_validate(request)
+    owner, name = job.model_id.split("/", 1)
+    client = services().replicate()
+    try:
+        await transient_raises(
+            client.create_model(owner, name, visibility="private", description=job.description),
+            "create model",
+        )
+    except ConflictError:
+        log.info("replicate model exists model_id=%s", job.model_id)
+    except PermanentError as exc:
+        log.error("replicate refused the model model_id=%s status=%s", job.model_id, exc.status)
+        return ModelReady(ok=False, model_id=job.model_id, error=str(exc)).dump()
+    return ModelReady(ok=True, model_id=job.model_id).dump()
+
+
+@bp.activity_trigger(input_name="request")
+async def start_training(request: dict[str, Any]) -> dict[str, Any]:
+    job = StartTrainingInput.model_validate(request)
+    svc = services()
+    # Creating a training is not idempotent and is billed: a retried step first looks for the
+    # training this instance already created (its row is written right after creation).
+    for existing in await asyncio.to_thread(svc.trainings.list_for_chat, job.chat_id):
+        if existing.instance_id == job.instance_id and existing.replicate_id:
+            training = await transient_raises(
+                svc.replicate().get_training(existing.replicate_id), "get training"
+            )
+            return from_training(training).dump()
+    images_url = await asyncio.to_thread(svc.blobs.read_sas_url, job.archive_blob, ARCHIVE_LINK_TTL)
+    try:
+        training = await transient_raises(
+            svc.replicate().create_training(
+                job.model_id,
+                training_input(images_url, trigger_word=job.trigger_word, steps=job.steps),
+                webhook=webhook_for(job.instance_id),
+            ),
+            "create training",
+        )
+    except PermanentError as exc:
+        log.error("replicate refused the training chat_id=%s status=%s", job.chat_id, exc.status)
+        return ReplicateJob(status="failed", error=str(exc)).dump()
+    row = TrainingRow(
+        chat_id=job.chat_id,
+        training_id=training.id,
+        replicate_id=training.id,
+        model_id=job.model_id,
+        status=training.status,
+        archive_url=svc.blobs.url(job.archive_blob),
+        trigger_word=job.trigger_word,
+        steps=job.steps,
+        created_at=training.created_at or datetime.now(UTC),
+        instance_id=job.instance_id,
+    )
+    await asyncio.to_thread(svc.trainings.upsert, row)
+    log.info(
+        "training started chat_id=%s instance_id=%s training_id=%s",
+        job.chat_id,
+        job.instance_id,
+        training.id,
+    )
+    return from_training(training).dump()
+
+
+@bp.activity_trigger(input_name="request")
+async def check_training(request: dict[str, Any]) -> dict[str, Any]:
+    ref = JobRef.model_validate(request)
+    call = services().replicate().get_training(ref.id)
+    return await job_state(call, "get training", ref.id, from_training)
+
+
+@bp.activity_trigger(input_name="request")
+async def cancel_training(request: dict[str, Any]) -> dict[str, Any]:
+    """Idempotent: cancelling a finished or unknown training changes nothing."""
+    ref = JobRef.model_validate(request)
+    call = services().replicate().cancel_training(ref.id)
+    return await job_state(call, "cancel training", ref.id, from_training)
