@@ -27,7 +27,8 @@ class Contract(BaseModel):
 class FetchImageInput(Contract):
     chat_id: str
     index: int
-    url: str
+    pending_blob: str  # the URL is read from there: it carries the bot token
+    display_url: str  # redacted, for logs
     source_id: str | None = None
     blob_name: str
 

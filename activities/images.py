@@ -11,9 +11,9 @@ import azure.durable_functions as df
 from activities.contracts import DeleteBlobsInput, FetchedImage, FetchImageInput
 from activities.errors import TransientFailure
 from calendary.composition import services
-from calendary.domain.image_urls import redact_url
 from calendary.images.fetch import ImageFetchError
 from calendary.images.normalize import ImageRejected, normalize_image
+from calendary.storage.pending_uploads import PendingUrlMissing, load_url
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -24,9 +24,14 @@ async def fetch_image(request: dict[str, Any]) -> dict[str, Any]:
     """Idempotent: the blob name comes from the workflow, so a retry overwrites the same blob."""
     job = FetchImageInput.model_validate(request)
     svc = services()
-    where = f"chat_id={job.chat_id} index={job.index} url={redact_url(job.url)}"
+    where = f"chat_id={job.chat_id} index={job.index} url={job.display_url}"
     try:
-        fetched = await svc.image_fetcher().fetch(job.url)
+        url = await asyncio.to_thread(load_url, svc.blobs, job.pending_blob, job.index)
+    except PendingUrlMissing:  # only after the workflow ended or the blob was removed by hand
+        log.warning("image source missing %s pending=%s", where, job.pending_blob)
+        return FetchedImage(index=job.index, ok=False, reason="source_missing").dump()
+    try:
+        fetched = await svc.image_fetcher().fetch(url)
         image = await asyncio.to_thread(
             normalize_image,
             fetched.data,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 
@@ -12,8 +13,15 @@ from api import routes
 from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body
 from calendary.composition import services
-from calendary.domain.image_urls import ImageUrlError, ImageUrlPolicy, check_image_url
+from calendary.domain import paths
+from calendary.domain.image_urls import (
+    ImageUrlError,
+    ImageUrlPolicy,
+    check_image_url,
+    redact_url,
+)
 from calendary.domain.requests import UploadImagesRequest
+from calendary.storage.pending_uploads import save_urls
 from orchestrators import names
 from orchestrators.contracts import UploadItem, UploadJob, UploadResult
 
@@ -41,12 +49,17 @@ async def upload_images_http(
         except ImageUrlError as exc:  # its text never repeats the URL (it may hold a bot token)
             return fail(400, f"image {index}: {exc}")
 
+    instance_id = uuid.uuid4().hex
+    # The URLs carry the bot token: the workflow gets only the name of the blob holding them,
+    # because Durable keeps inputs in its history and shows them through the status API.
+    pending = paths.pending_upload_blob_name(body.user_id, instance_id)
+    await asyncio.to_thread(save_urls, services().blobs, pending, [r.url for r in refs])
     job = UploadJob(
         chat_id=body.user_id,
-        images=[UploadItem(url=r.url, source_id=r.source_id) for r in refs],
+        pending_blob=pending,
+        images=[UploadItem(source_id=r.source_id, display_url=redact_url(r.url)) for r in refs],
         max_images_per_chat=settings.max_images_per_chat,
     )
-    instance_id = uuid.uuid4().hex
     await client.start_new(names.UPLOAD_IMAGES, instance_id, job.dump())
     log.info(
         "upload started chat_id=%s instance_id=%s images=%d", body.user_id, instance_id, len(refs)

@@ -55,7 +55,8 @@ def report(result: DemoResult, api: Api, found: list[str], log: Path | None) -> 
     for n in result.notifications:
         image = f"  [{n['imageUrl'].split('?')[0]}]" if n.get("imageUrl") else ""
         print(f"    {n.get('messageType'):<20} {n.get('text', '').splitlines()[0]}{image}")
-    checked = "API answers, index.md, notifications" + (", stack log" if log else "")
+    checked = "API answers (upload workflow histories included), index.md, notifications"
+    checked += ", stack log" if log else ""
     if not found:
         print(f"  Bot token of the photo URLs: found in none of {checked}.")
 

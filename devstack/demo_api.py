@@ -65,6 +65,14 @@ class Api:
                 raise DemoFailed(step, f"still {runtime} after {timeout:.0f} s ({status_url})")
             time.sleep(self.poll_interval)
 
+    def read_workflows(self, step: str, instance_ids: list[str]) -> None:
+        """Each instance's status with input and full history, as anyone holding a status link
+        may read it; the answers join those checked for the bot token."""
+        full = "showInput=true&showHistory=true&showHistoryOutput=true"
+        for instance_id in instance_ids:
+            url = f"/runtime/webhooks/durabletask/instances/{instance_id}?{full}"
+            self.request(step, "GET", url)
+
     def chat_status(self, step: str, user_id: str) -> dict[str, Any]:
         _, body = self.request(step, "GET", f"/api/chats/{user_id}/status")
         return body["data"]

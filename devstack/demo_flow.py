@@ -73,6 +73,9 @@ def run_flow(
         count, skipped = body["data"]["imageCount"], body["data"]["skipped"]
     if skipped or count < len(photo_urls):
         raise DemoFailed("upload", f"{count} stored, skipped: {skipped}")
+    upload_id = body["data"]["instanceId" if status == 200 else "id"]
+    # The upload workflow and its per-photo sub-orchestrations (`{id}-{index}`).
+    api.read_workflows("upload", [upload_id] + [f"{upload_id}-{n}" for n in range(count)])
     clock.done("upload", f"POST /api/UploadImages -> {status}: {count} photos stored")
 
     train = {"userId": user_id, "modelDescription": "Demo model", "triggerWord": "TOK"}

@@ -15,12 +15,16 @@ class Job(BaseModel):
 
 
 class UploadItem(Job):
-    url: str
+    """One photo of a request; its position in `UploadJob.images` is its index."""
+
     source_id: str | None = None
+    display_url: str  # redacted (no bot token, no query): for the status API and the monitor
 
 
 class UploadJob(Job):
     chat_id: str
+    # Blob with the request's source URLs; they hold the bot token, so never in this input.
+    pending_blob: str
     images: list[UploadItem]
     max_images_per_chat: int
 

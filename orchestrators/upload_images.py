@@ -34,7 +34,8 @@ def upload_images(context: df.DurableOrchestrationContext) -> Generator[Any, Any
         request = FetchImageInput(
             chat_id=job.chat_id,
             index=index,
-            url=item.url,
+            pending_blob=job.pending_blob,
+            display_url=item.display_url,
             source_id=item.source_id,
             blob_name=paths.upload_blob_name(job.chat_id, now, batch, index + 1),
         )
@@ -69,10 +70,12 @@ def upload_images(context: df.DurableOrchestrationContext) -> Generator[Any, Any
     )
     rejected = {s["blob_name"]: s for s in registration["skipped"]}
     skipped += [SkippedImage(index=s["index"], reason=s["reason"]) for s in rejected.values()]
-    if rejected:  # the record never points at them, so the blobs go
-        yield context.call_activity_with_retry(
-            delete_blobs, policies.STORAGE, DeleteBlobsInput(blob_names=list(rejected)).dump()
-        )
+    # The record never points at refused photos, so their blobs go; every fetch has ended, so
+    # the source URLs (bot token inside) go too, whatever became of the photos.
+    leftovers = [*rejected, job.pending_blob]
+    yield context.call_activity_with_retry(
+        delete_blobs, policies.STORAGE, DeleteBlobsInput(blob_names=leftovers).dump()
+    )
     accepted = [f for f in stored if f.blob_name not in rejected]
     if accepted:
         yield from notify(

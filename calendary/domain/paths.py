@@ -11,6 +11,8 @@ _BATCH = re.compile(r"^[a-z0-9]{1,16}$")
 _GENERATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 # Replicate owners: letters, digits, dash/underscore/period.
 _OWNER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# Workflow instance ids (uuid hex from the starters) also name the pending-upload blob.
+_INSTANCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 MODEL_PREFIX = "telegram_flux_"
 
@@ -59,6 +61,18 @@ def upload_blob_name(chat_id: str, at: datetime, batch: str, number: int) -> str
     if not 1 <= number <= 999:
         raise ValueError("image number must be within 1..999")
     return f"{upload_prefix(chat_id)}image_{_stamp(at)}_{batch}_{number:03d}.jpg"
+
+
+def pending_upload_blob_name(chat_id: str, instance_id: str) -> str:
+    """`{chatId}/.pending/{instanceId}.json`: the source URLs of one upload request.
+
+    Telegram file URLs carry the bot token, so they live here, not in the workflow's input; the
+    upload workflow deletes the blob when it ends. Nothing lists the chat folder to build
+    records or archives (those read the chat entity's image list), so it never shows up there.
+    """
+    if not _INSTANCE_ID.fullmatch(instance_id):
+        raise ValueError("instance id may hold letters, digits, '-' and '_' only")
+    return f"{chat_prefix(chat_id)}.pending/{instance_id}.json"
 
 
 def archive_blob_name(chat_id: str, at: datetime) -> str:

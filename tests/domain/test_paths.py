@@ -55,3 +55,12 @@ def test_batch_id_from_an_instance_id_fits_blob_names() -> None:
     assert paths.upload_blob_name("1", AT, tag, 1).endswith("_3f2a9c1e_001.jpg")
     with pytest.raises(ValueError):
         paths.batch_id("---")
+
+
+def test_the_pending_upload_blob_is_named_by_chat_and_instance() -> None:
+    assert (
+        paths.pending_upload_blob_name("-100", "3f2a9c1e77aa") == "-100/.pending/3f2a9c1e77aa.json"
+    )
+    for bad in ("../x", "a/b", "", "a.b"):
+        with pytest.raises(ValueError):
+            paths.pending_upload_blob_name("1", bad)

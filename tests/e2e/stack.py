@@ -137,6 +137,17 @@ class Stack:
         url = f"{self.host.base_url}/runtime/webhooks/durabletask/instances/{instance_id}"
         return self.http.get(url).json()
 
+    def instance_family(self, instance_id: str) -> list[dict[str, Any]]:
+        """The instance and its sub-orchestrations (ids `{instance_id}-...`) as the status API
+        shows them with everything on: input, history, and each history event's input/output."""
+        base = f"{self.host.base_url}/runtime/webhooks/durabletask/instances"
+        listed = self.http.get(base, params={"instanceIdPrefix": instance_id, "showInput": "true"})
+        assert listed.status_code == 200, listed.text
+        full = {"showInput": "true", "showHistory": "true", "showHistoryOutput": "true"}
+        return [
+            self.http.get(f"{base}/{i['instanceId']}", params=full).json() for i in listed.json()
+        ]
+
     def wait_instance(self, instance_id: str, timeout: float = 30.0) -> dict[str, Any]:
         def done() -> dict[str, Any] | None:
             body = self.instance(instance_id)
