@@ -74,3 +74,11 @@ async def check_prediction(request: dict[str, Any]) -> dict[str, Any]:
     ref = JobRef.model_validate(request)
     call = services().replicate().get_prediction(ref.id)
     return await job_state(call, "get prediction", ref.id, from_prediction)
+
+
+@bp.activity_trigger(input_name="request")
+async def cancel_prediction(request: dict[str, Any]) -> dict[str, Any]:
+    """Idempotent: cancelling a finished or unknown prediction changes nothing."""
+    ref = JobRef.model_validate(request)
+    call = services().replicate().cancel_prediction(ref.id)
+    return await job_state(call, "cancel prediction", ref.id, from_prediction)

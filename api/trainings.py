@@ -14,8 +14,11 @@ from api.chat_reads import read_chat
 from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body
 from calendary.composition import services
+from calendary.domain.chat_state import ChatState
 from calendary.domain.requests import CreateAndTrainModelRequest
 from calendary.domain.responses import CreateAndTrainModelData
+from calendary.replicate.errors import ReplicateError
+from calendary.replicate.jobs import from_training
 from entities.chat import chat_entity
 from orchestrators import names
 from orchestrators.contracts import TrainingJob, TrainingResult
@@ -49,7 +52,9 @@ async def create_and_train_model_http(
     if chat.active_training is not None:
         if await _still_running(client, chat.active_training):
             return fail(409, ACTIVE)
-        await _free_slot(client, body.user_id, chat.active_training)
+        busy = await _free_slot(client, chat, chat.active_training)
+        if busy:
+            return fail(409, busy)
 
     instance_id = uuid.uuid4().hex
     job = TrainingJob(
@@ -108,18 +113,41 @@ async def _still_running(client: df.DurableOrchestrationClient, instance_id: str
     return bool(status) and status.runtime_status in RUNNING
 
 
-async def _free_slot(client: df.DurableOrchestrationClient, chat_id: str, instance_id: str) -> None:
+async def _free_slot(
+    client: df.DurableOrchestrationClient, chat: ChatState, instance_id: str
+) -> str | None:
     """The workflow holding the slot ended without an outcome (terminated by an operator, or it
-    failed): record it as canceled so the chat can train again. The entity applies this signal
-    before the new workflow's reservation, which arrives after it."""
-    log.warning("freeing a stale training slot chat_id=%s instance_id=%s", chat_id, instance_id)
-    outcome = {
+    failed). Record how its training really ended, asking Replicate when it had started one, so
+    the chat can train again; None when freed, else why the slot stays taken.
+
+    The entity applies this signal before the new workflow's reservation, which comes after it.
+    """
+    record = chat.training_by_instance(instance_id)
+    outcome: dict[str, object] = {
         "instance_id": instance_id,
         "status": "canceled",
         "completed_at": datetime.now(UTC).isoformat(),
         "error": "the training workflow ended without an outcome",
     }
-    await client.signal_entity(chat_entity(chat_id), "record_training_finished", outcome)
+    if record is not None and record.training_id:
+        try:
+            training = await services().replicate().get_training(record.training_id)
+        except ReplicateError:
+            return "a training of this chat may still be running; try again later"
+        if not training.is_terminal:
+            return "a training of this chat is still running on Replicate"
+        job = from_training(training)
+        outcome |= {
+            "status": {"succeeded": "succeeded", "failed": "failed"}.get(job.status, "canceled"),
+            "completed_at": job.completed_at or outcome["completed_at"],
+            "version": job.version,
+            "error": job.error,
+        }
+    log.warning(
+        "freeing a stale training slot chat_id=%s instance_id=%s", chat.chat_id, instance_id
+    )
+    await client.signal_entity(chat_entity(chat.chat_id), "record_training_finished", outcome)
+    return None
 
 
 def _custom(status: df.DurableOrchestrationStatus) -> dict:

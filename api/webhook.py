@@ -23,7 +23,7 @@ from calendary.domain.responses import WebhookAckData
 from calendary.replicate.jobs import from_prediction, from_training
 from calendary.replicate.models import Prediction, Training
 from calendary.replicate.webhooks import WebhookVerificationError
-from orchestrators.replicate_wait import REPLICATE_EVENT
+from orchestrators.replicate_wait import event_name
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ WAITING = {
     df.OrchestrationRuntimeStatus.Running,
     df.OrchestrationRuntimeStatus.Pending,
     df.OrchestrationRuntimeStatus.ContinuedAsNew,
+    df.OrchestrationRuntimeStatus.Suspended,  # the event waits with it until it resumes
 }
 
 
@@ -82,9 +83,15 @@ async def replicate_webhook_http(
         log.info("webhook ignored (no waiting workflow) %s", where)
         return _ack(instance_id, "ignored")
     try:
-        await client.raise_event(instance_id, REPLICATE_EVENT, job.dump())
-    except Exception:  # finished between the check and the event: nothing waits for it
-        log.info("webhook ignored (workflow just finished) %s", where)
-        return _ack(instance_id, "ignored")
+        await client.raise_event(instance_id, event_name(job.id), job.dump())
+    except Exception:
+        # Finished between the check and the event: nothing waits, Replicate may stop. Anything
+        # else is ours to fix: a 503 makes Replicate deliver the webhook again.
+        status = await client.get_status(instance_id)
+        if status and status.runtime_status not in WAITING:
+            log.info("webhook ignored (workflow just finished) %s", where)
+            return _ack(instance_id, "ignored")
+        log.warning("webhook not delivered, Replicate will retry %s", where)
+        return fail(503, "the workflow could not be reached; try again")
     log.info("webhook delivered %s", where)
     return _ack(instance_id, "delivered")

@@ -17,11 +17,15 @@ from activities.contracts import (
     StoreImageInput,
 )
 from activities.generated_images import store_generated_image
-from activities.replicate_predictions import check_prediction, create_prediction
+from activities.replicate_predictions import (
+    cancel_prediction,
+    check_prediction,
+    create_prediction,
+)
 from orchestrators import policies
 from orchestrators.contracts import GenerationJob, GenerationResult
 from orchestrators.replicate_wait import await_replicate_job
-from orchestrators.steps import notify, run, update_chat
+from orchestrators.steps import notify, run, stop_job, update_chat
 
 bp = df.Blueprint()
 
@@ -68,6 +72,8 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
             timeout=timedelta(seconds=job.timeout_seconds),
             max_checks=job.max_checks,
         )
+        if outcome.status == "timed_out":
+            outcome = yield from stop_job(context, cancel_prediction, outcome)
         prediction = outcome.model_copy(update={"id": prediction.id})
 
     stored = StoredImage(ok=False, error=prediction.error or prediction.status)

@@ -2,8 +2,9 @@
 
 import azure.durable_functions as df
 
-# Blob/table/queue calls: Azure Storage throttling and brief outages clear within seconds.
-STORAGE = df.RetryOptions(first_retry_interval_in_milliseconds=2_000, max_number_of_attempts=5)
+# Blob/table/queue calls: throttling and brief outages clear within seconds; ten attempts five
+# seconds apart also ride out a minute-long blip, which matters once a billed training runs.
+STORAGE = df.RetryOptions(first_retry_interval_in_milliseconds=5_000, max_number_of_attempts=10)
 
 # Replicate: 429s carry a retry hint of a few seconds; 5xx are usually short.
 REPLICATE = df.RetryOptions(first_retry_interval_in_milliseconds=5_000, max_number_of_attempts=6)

@@ -6,21 +6,35 @@ Used with `yield from` inside an orchestrator, so it follows the same replay rul
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Generator
 from datetime import timedelta
 from typing import Any
 
 import azure.durable_functions as df
+from pydantic import ValidationError
 
 from activities.contracts import JobRef, ReplicateJob
 from orchestrators import policies
 
 REPLICATE_EVENT = "ReplicateWebhook"
+log = logging.getLogger(__name__)
 
 
-def _event_payload(value: Any) -> dict[str, Any]:
-    # The Durable extension hands an event raised by the Python client over as JSON text.
-    return json.loads(value) if isinstance(value, str) else value
+def event_name(job_id: str) -> str:
+    """One event name per Replicate job. The Python SDK keeps an event that arrived before its
+    wait and answers every later wait of that name with it (azure-functions-durable #507), so a
+    shared name would let one stray event end every wait; a job's own name cannot be reused."""
+    return f"{REPLICATE_EVENT}-{job_id}"
+
+
+def _terminal(value: Any) -> ReplicateJob | None:
+    try:
+        # The Durable extension hands an event raised by the Python client over as JSON text.
+        job = ReplicateJob.model_validate(json.loads(value) if isinstance(value, str) else value)
+    except (ValueError, ValidationError):
+        return None  # an event no webhook sends (e.g. raised by hand): ask Replicate instead
+    return job if job.is_terminal else None
 
 
 def await_replicate_job(
@@ -31,27 +45,29 @@ def await_replicate_job(
     timeout: timedelta,
     max_checks: int,
 ) -> Generator[Any, Any, ReplicateJob]:
-    """Return the job's terminal state from the webhook, or from a check once the timer fires.
+    """Return the job's terminal state from its webhook, or from a check once the timer fires.
 
-    A lost webhook costs one timeout: the check asks Replicate once and, while the job still runs,
-    the wait starts again, at most `max_checks` times, before the job is reported `timed_out`.
+    A lost webhook costs one timeout: the check asks Replicate and, while the job still runs, the
+    wait starts again, `max_checks` times at most, before the job is reported `timed_out`. A check
+    that fails (Replicate or the network down for longer than its retries) only means waiting on.
     """
-    for checks_done in range(max_checks + 1):
+    for _ in range(max_checks):
         timer = context.create_timer(context.current_utc_datetime + timeout)
-        event = context.wait_for_external_event(REPLICATE_EVENT)
+        event = context.wait_for_external_event(event_name(job_id))
         winner = yield context.task_any([event, timer])
         if winner == event:
             timer.cancel()
-            job = ReplicateJob.model_validate(_event_payload(event.result))
-            if job.is_terminal and job.id == job_id:
+            job = _terminal(event.result)
+            if job is not None and job.id == job_id:
                 return job
-            # The webhook function forwards terminal states only, and each workflow starts one
-            # job: anything else is stale or misdirected, and the check below asks Replicate.
-        if checks_done == max_checks:
-            break
-        checked = yield context.call_activity_with_retry(
-            check_activity, policies.REPLICATE, JobRef(id=job_id).dump()
-        )
+        try:
+            checked = yield context.call_activity_with_retry(
+                check_activity, policies.REPLICATE, JobRef(id=job_id).dump()
+            )
+        except Exception:  # retries exhausted: the job is still Replicate's, keep waiting
+            if not context.is_replaying:
+                log.warning("replicate check failed, waiting on job_id=%s", job_id)
+            continue
         job = ReplicateJob.model_validate(checked)
         if job.is_terminal:
             return job

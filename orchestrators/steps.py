@@ -9,7 +9,14 @@ import azure.durable_functions as df
 from pydantic import BaseModel
 
 from activities.chat_record import write_index
-from activities.contracts import Contract, MessageType, SendNotificationInput, WriteIndexInput
+from activities.contracts import (
+    Contract,
+    JobRef,
+    MessageType,
+    ReplicateJob,
+    SendNotificationInput,
+    WriteIndexInput,
+)
 from activities.notify import send_notification
 from entities.chat import chat_entity
 from orchestrators import policies
@@ -27,6 +34,21 @@ def run(
     """Call one activity with its retry policy; its JSON answer comes back as `result`."""
     answer = yield context.call_activity_with_retry(activity, policy, request.dump())
     return result.model_validate(answer)
+
+
+def stop_job(
+    context: df.DurableOrchestrationContext, cancel_activity: Any, timed_out: ReplicateJob
+) -> Generator[Any, Any, ReplicateJob]:
+    """Cancel a job nobody heard the end of, so it stops costing; if it had in fact finished
+    (its last webhook lost), the cancel answers with that end, which is kept."""
+    try:
+        answer = yield context.call_activity_with_retry(
+            cancel_activity, policies.REPLICATE, JobRef(id=timed_out.id).dump()
+        )
+    except Exception:  # Replicate unreachable: the job stays reported as timed out
+        return timed_out
+    cancelled = ReplicateJob.model_validate(answer)
+    return cancelled if cancelled.status == "succeeded" else timed_out
 
 
 def read_chat(

@@ -14,7 +14,6 @@ from activities.contracts import (
     ArchiveBuilt,
     BuildArchiveInput,
     CreateModelInput,
-    JobRef,
     ModelReady,
     RecordTrainingInput,
     ReplicateJob,
@@ -31,7 +30,7 @@ from entities.chat import chat_entity
 from orchestrators import policies
 from orchestrators.contracts import TrainingJob, TrainingResult
 from orchestrators.replicate_wait import await_replicate_job
-from orchestrators.steps import notify, run, update_chat
+from orchestrators.steps import notify, run, stop_job, update_chat
 
 bp = df.Blueprint()
 
@@ -120,10 +119,8 @@ def train_model(context: df.DurableOrchestrationContext) -> Generator[Any, Any, 
         timeout=timedelta(seconds=job.timeout_seconds),
         max_checks=job.max_checks,
     )
-    if outcome.status == "timed_out":  # stop the bill for a training nobody will hear about
-        yield context.call_activity_with_retry(
-            cancel_training, policies.REPLICATE, JobRef(id=started.id).dump()
-        )
+    if outcome.status == "timed_out":
+        outcome = yield from stop_job(context, cancel_training, outcome)
     return (
         yield from _finish(context, job, model_id, outcome.model_copy(update={"id": started.id}))
     )

@@ -64,3 +64,12 @@ def stack(
     services = use_settings(settings)
     with httpx.Client(timeout=60) as http:
         yield Stack(host=host, fake=fake, site=site, services=services, http=http)
+        _stop_leftovers(http, host)
+
+
+def _stop_leftovers(http: httpx.Client, host: RunningHost) -> None:
+    """Terminate workflows a test left running, so they cannot reach the next test's fakes."""
+    base = f"{host.base_url}/runtime/webhooks/durabletask/instances"
+    running = http.get(f"{base}/", params={"runtimeStatus": "Running,Pending"}).json()
+    for instance in running:
+        http.post(f"{base}/{instance['instanceId']}/terminate", params={"reason": "test ended"})

@@ -23,8 +23,8 @@ def _history(stack: Stack, instance_id: str) -> list[str]:
     url = f"{stack.host.base_url}/runtime/webhooks/durabletask/instances/{instance_id}"
     body = stack.http.get(url, params={"showHistory": "true"}).json()
     return [
-        e.get("Name")
-        if e["EventType"] == "EventRaised" and e.get("Name") == REPLICATE_EVENT
+        REPLICATE_EVENT
+        if e["EventType"] == "EventRaised" and e.get("Name", "").startswith(REPLICATE_EVENT)
         else e["EventType"]
         for e in body["historyEvents"]
     ]
@@ -199,20 +199,32 @@ def test_a_ten_megabyte_webhook_is_read_whole(stack: Stack, chat_id: str) -> Non
     assert training["status"] == "succeeded"
 
 
-def test_a_terminated_training_frees_the_chat_for_a_new_one(stack: Stack, chat_id: str) -> None:
+def test_a_terminated_workflow_frees_the_chat_once_replicate_is_done(
+    stack: Stack, chat_id: str
+) -> None:
     _ready_chat(stack, chat_id)
-    stack.fake.fake.set_schedule(training=Schedule(starting=0.2, processing=30))
+    stack.fake.fake.set_schedule(training=Schedule(starting=0.2, processing=1.5))
     first = stack.train(chat_id)
     assert stack.post("CreateAndTrainModel", {"userId": chat_id}).status_code == 409
     base = f"{stack.host.base_url}/runtime/webhooks/durabletask/instances/{first['instanceId']}"
     assert stack.http.post(f"{base}/terminate", params={"reason": "stuck"}).status_code == 202
     stack.wait_until(lambda: stack.instance(first["instanceId"])["runtimeStatus"] == "Terminated")
 
-    stack.fake.fake.set_schedule(training=Schedule())
+    # The workflow is gone but its training still runs on Replicate: the slot stays taken.
+    busy = stack.post("CreateAndTrainModel", {"userId": chat_id})
+    assert busy.status_code == 409
+    assert busy.json()["error"] == "a training of this chat is still running on Replicate"
+
+    # Once Replicate is done, the next request records that end (a model that succeeded is
+    # kept) and starts the new training.
+    stack.wait_until(lambda: stack.fake.fake.training(first["trainingId"])["status"] == "succeeded")
     second = stack.post("CreateAndTrainModel", {"userId": chat_id})
     assert second.status_code == 200, second.text
     assert second.json()["data"]["modelId"].endswith("_2")
-    assert stack.wait_training(chat_id)["status"] == "succeeded"
+    entity = f"{stack.host.base_url}/runtime/webhooks/durabletask/entities/chat/{chat_id}"
+    trainings = stack.http.get(entity).json()["chat"]["trainings"]
+    assert trainings[0]["training_id"] == first["trainingId"]
+    assert trainings[0]["status"] == "succeeded" and trainings[0]["version"]
 
 
 def test_a_training_replicate_forgot_ends_as_failed(stack: Stack, chat_id: str) -> None:
@@ -224,7 +236,46 @@ def test_a_training_replicate_forgot_ends_as_failed(stack: Stack, chat_id: str) 
     started = stack.train(chat_id)
     training = stack.wait_training(chat_id, instance_id=started["instanceId"])
     assert training["status"] == "failed"
-    checks = stack.fake.fake.ledger.requests("get_training")
-    assert [c.status for c in checks] == [404]  # one check: a lost job is final, not retried
+    checks = [
+        c.status
+        for c in stack.fake.fake.ledger.requests("get_training")
+        if c.path and c.path.endswith(started["trainingId"])
+    ]
+    assert checks == [404]  # one check: a lost job is final, not retried
     kinds = [m["messageType"] for m in stack.messages(chat_id)]
     assert kinds == ["upload_complete", "training_started", "training_failed"]
+
+
+def test_replicate_down_during_the_fallback_check_only_delays_the_result(
+    stack: Stack, chat_id: str
+) -> None:
+    _ready_chat(stack, chat_id)
+    stack.fake.fake.webhook_fault("drop", kind="training")
+    # The first check exhausts its retries: 6 attempts of the activity, each of which the client
+    # itself tries 4 times. The workflow then waits on and asks again.
+    stack.fake.fake.fail_requests(429, retry_after=0, route="get_training", count=24)
+    started = stack.train(chat_id)
+    training = stack.wait_training(chat_id, instance_id=started["instanceId"])
+    assert training["status"] == "succeeded"
+    checks = [c.status for c in stack.fake.fake.ledger.requests("get_training")]
+    assert checks[:24] == [429] * 24 and checks[24:] == [200]
+    events = _history(stack, started["instanceId"])
+    assert events.count("TimerFired") >= 2  # one timeout, a failed check, a second timeout
+    assert stack.fake.fake.ledger.count("cancel_training") == 0
+
+
+def test_a_webhook_for_another_job_does_not_end_the_wait(stack: Stack, chat_id: str) -> None:
+    _ready_chat(stack, chat_id)
+    stack.fake.fake.set_schedule(training=Schedule(starting=0.3, processing=0.3))
+    started = stack.train(chat_id)
+    body = b'{"id": "someotherjob", "status": "failed", "output": {"version": null}}'
+    stamp = str(int(time.time()))
+    headers = {
+        "webhook-id": "msg_other",
+        "webhook-timestamp": stamp,
+        "webhook-signature": signature(stack.fake.fake.webhook_secret, "msg_other", stamp, body),
+    }
+    url = f"{stack.host.base_url}/api/ReplicateWebHook?instanceId={started['instanceId']}"
+    assert stack.http.post(url, content=body, headers=headers).status_code == 200
+    training = stack.wait_training(chat_id, instance_id=started["instanceId"])
+    assert training["status"] == "succeeded"

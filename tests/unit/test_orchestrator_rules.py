@@ -15,6 +15,7 @@ ALLOWED_IMPORTS = (
     "collections.abc",
     "typing",
     "json",
+    "logging",
     "azure.durable_functions",
     "pydantic",
     "calendary.domain",
