@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
+from calendary.domain.image_urls import redact_urls_in
 from calendary.domain.notifications import MessageType
 from calendary.domain.replicate_job import ReplicateJob
 
@@ -77,6 +78,11 @@ class ModelReady(Contract):
     ok: bool
     model_id: str
     error: str = ""
+
+    @field_validator("error")
+    @classmethod
+    def _no_links(cls, error: str) -> str:
+        return redact_urls_in(error)
 
 
 class StartTrainingInput(Contract):

@@ -97,3 +97,11 @@ def redact_url(url: str) -> str:
     netloc = parts.netloc.rpartition("@")[2]
     path = _BOT_TOKEN_SEGMENT.sub("/bot<redacted>", parts.path)
     return urlunsplit(SplitResult(parts.scheme, netloc, path, "", ""))
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>]+")
+
+
+def redact_urls_in(text: str) -> str:
+    """Every URL inside free text (e.g. an error Replicate reports) as `redact_url` leaves it."""
+    return _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), text)

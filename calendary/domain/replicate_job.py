@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from calendary.domain.image_urls import redact_urls_in
 
 JobStatus = Literal[
     "starting", "processing", "succeeded", "failed", "canceled", "aborted", "timed_out"
@@ -22,6 +24,12 @@ class ReplicateJob(BaseModel):
     error: str | None = None
     created_at: str | None = None
     completed_at: str | None = None
+
+    @field_validator("error")
+    @classmethod
+    def _no_links(cls, error: str | None) -> str | None:
+        # A trainer's error may quote the archive's SAS link; errors are stored and shown.
+        return redact_urls_in(error) if error else error
 
     @property
     def is_terminal(self) -> bool:

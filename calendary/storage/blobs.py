@@ -172,7 +172,8 @@ class BlobStore:
             self._delegation_expiry is not None and self._delegation_expiry < needed_until
         ):
             now = datetime.now(UTC)
-            expiry = max(needed_until, now + timedelta(hours=6))
+            # A margin past this link lets the next links reuse the key (at most 7 days long).
+            expiry = min(needed_until + timedelta(hours=6), now + timedelta(days=7))
             self._delegation_key = self._service.get_user_delegation_key(
                 now - _SAS_CLOCK_SKEW, expiry
             )

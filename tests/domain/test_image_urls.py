@@ -40,3 +40,16 @@ def test_redact_drops_query_fragment_credentials_and_bot_token() -> None:
     assert redact_url("https://h/bottles/b.jpg?x=1") == "https://h/bottles/b.jpg"
     encoded = "https://api.telegram.org/file/bot123%3AAAH/x.jpg"
     assert "AAH" not in redact_url(encoded)
+
+
+def test_urls_inside_text_lose_queries_and_tokens() -> None:
+    from calendary.domain.image_urls import redact_urls_in
+
+    text = (
+        "400 Client Error for url: https://acct.blob.core.windows.net/data/1/archive.zip"
+        "?sv=2026&sig=abc%2Fdef and https://api.telegram.org/file/bot123:ABCdef_ghi/p.jpg."
+    )
+    clean = redact_urls_in(text)
+    assert "sig=" not in clean and "123:ABC" not in clean
+    assert "https://acct.blob.core.windows.net/data/1/archive.zip" in clean
+    assert clean.startswith("400 Client Error for url: ")
