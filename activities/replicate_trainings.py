@@ -21,6 +21,8 @@ from calendary.composition import services
 from calendary.replicate.errors import ConflictError, PermanentError
 from calendary.replicate.inputs import training_input
 from calendary.replicate.jobs import from_training
+from calendary.replicate.models import Training
+from calendary.replicate.ownership import created_by
 from calendary.storage.tables import TrainingRow
 
 bp = df.Blueprint()
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 
 # Replicate fetches the archive soon after the training starts; the link outlives a slow queue.
 ARCHIVE_LINK_TTL = timedelta(hours=6)
+# Pages of recent trainings (100 each on Replicate) searched for one an earlier attempt created.
+LOOKUP_PAGES = 2
 
 
 @bp.activity_trigger(input_name="request")
@@ -54,7 +58,8 @@ async def start_training(request: dict[str, Any]) -> dict[str, Any]:
     job = StartTrainingInput.model_validate(request)
     svc = services()
     # Creating a training is not idempotent and is billed: a retried step first looks for the
-    # training this instance already created (its row is written right after creation).
+    # training this instance already created, in our table (written right after creation) and,
+    # since the answer to the create call may have been lost, in Replicate's recent trainings.
     for existing in await asyncio.to_thread(svc.trainings.list_for_chat, job.chat_id):
         if existing.instance_id == job.instance_id and existing.replicate_id:
             training = await transient_raises(
@@ -62,18 +67,35 @@ async def start_training(request: dict[str, Any]) -> dict[str, Any]:
             )
             return from_training(training).dump()
     images_url = await asyncio.to_thread(svc.blobs.read_sas_url, job.archive_blob, ARCHIVE_LINK_TTL)
-    try:
-        training = await transient_raises(
-            svc.replicate().create_training(
-                job.model_id,
-                training_input(images_url, trigger_word=job.trigger_word, steps=job.steps),
-                webhook=webhook_for(job.instance_id),
-            ),
-            "create training",
+    training = await _created_earlier(images_url, job.instance_id)
+    if training is not None:
+        log.info(
+            "training found on replicate chat_id=%s instance_id=%s training_id=%s",
+            job.chat_id,
+            job.instance_id,
+            training.id,
         )
-    except PermanentError as exc:
-        log.error("replicate refused the training chat_id=%s status=%s", job.chat_id, exc.status)
-        return ReplicateJob(status="failed", error=str(exc)).dump()
+    else:
+        try:
+            training = await transient_raises(
+                svc.replicate().create_training(
+                    job.model_id,
+                    training_input(images_url, trigger_word=job.trigger_word, steps=job.steps),
+                    webhook=webhook_for(job.instance_id),
+                ),
+                "create training",
+            )
+        except PermanentError as exc:
+            log.error(
+                "replicate refused the training chat_id=%s status=%s", job.chat_id, exc.status
+            )
+            return ReplicateJob(status="failed", error=str(exc)).dump()
+        log.info(
+            "training started chat_id=%s instance_id=%s training_id=%s",
+            job.chat_id,
+            job.instance_id,
+            training.id,
+        )
     row = TrainingRow(
         chat_id=job.chat_id,
         training_id=training.id,
@@ -87,13 +109,24 @@ async def start_training(request: dict[str, Any]) -> dict[str, Any]:
         instance_id=job.instance_id,
     )
     await asyncio.to_thread(svc.trainings.upsert, row)
-    log.info(
-        "training started chat_id=%s instance_id=%s training_id=%s",
-        job.chat_id,
-        job.instance_id,
-        training.id,
-    )
     return from_training(training).dump()
+
+
+async def _created_earlier(archive_url: str, instance_id: str) -> Training | None:
+    """The training this instance created on an earlier attempt, among the newest on Replicate.
+
+    A retry follows within minutes, so the first pages (newest first) are enough."""
+    client = services().replicate()
+    cursor: str | None = None
+    for _ in range(LOOKUP_PAGES):
+        page = await transient_raises(client.list_trainings(cursor), "list trainings")
+        for training in page.results:
+            if created_by(training, archive_url, instance_id):
+                return training
+        if page.next is None:
+            return None
+        cursor = page.next
+    return None
 
 
 @bp.activity_trigger(input_name="request")

@@ -89,7 +89,7 @@ def train_model(context: df.DurableOrchestrationContext) -> Generator[Any, Any, 
     started = yield from run(
         context, start_training, policies.REPLICATE, training_job, ReplicateJob
     )
-    if started.is_terminal:  # refused at creation: nothing runs, nothing to wait for
+    if started.is_terminal and not started.id:  # refused at creation: nothing runs
         return (yield from _finish(context, job, model_id, started))
 
     training = yield from update_chat(
@@ -112,6 +112,8 @@ def train_model(context: df.DurableOrchestrationContext) -> Generator[Any, Any, 
         "training_started",
         {"training_id": started.id, "model_id": model_id, "instance_id": context.instance_id},
     )
+    if started.is_terminal:  # found after a lost create answer, already ended: nothing to wait
+        return (yield from _finish(context, job, model_id, started))
     outcome = yield from await_replicate_job(
         context,
         check_activity=check_training,

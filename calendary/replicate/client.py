@@ -26,7 +26,14 @@ from calendary.replicate.errors import (
     UnexpectedResponseError,
     error_from_response,
 )
-from calendary.replicate.models import Model, Prediction, Training, WebhookEvent, WebhookSecret
+from calendary.replicate.models import (
+    Model,
+    Prediction,
+    Training,
+    TrainingPage,
+    WebhookEvent,
+    WebhookSecret,
+)
 from calendary.settings import Settings
 
 logger = logging.getLogger("calendary.replicate")
@@ -159,6 +166,10 @@ class ReplicateClient:
     async def get_training(self, training_id: str) -> Training:
         return await self._call(Training, "GET", f"trainings/{_seg(training_id)}")
 
+    async def list_trainings(self, cursor: str | None = None) -> TrainingPage:
+        """GET /trainings: the account's trainings, newest first. `cursor` is a page's `next`."""
+        return await self._call(TrainingPage, "GET", self._page_path("trainings", cursor))
+
     async def cancel_training(self, training_id: str) -> Training:
         return await self._call(Training, "POST", f"trainings/{_seg(training_id)}/cancel")
 
@@ -220,6 +231,15 @@ class ReplicateClient:
         return secret.key
 
     # Plumbing -----------------------------------------------------------------------------------
+
+    def _page_path(self, collection: str, cursor: str | None) -> str:
+        """The path of a list page; a cursor must stay on our API, which gets our token."""
+        if cursor is None:
+            return collection
+        prefix = f"{self.base_url}/{collection}"
+        if not cursor.startswith(prefix) or cursor[len(prefix) : len(prefix) + 1] not in ("", "?"):
+            raise ValueError("cursor is not a page of this API")
+        return cursor[len(self.base_url) + 1 :]
 
     async def _call(
         self,

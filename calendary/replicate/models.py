@@ -94,6 +94,7 @@ class _Job(_ApiObject):
     completed_at: datetime | None = None
     metrics: Metrics | None = None
     urls: JobUrls | None = None
+    webhook: str | None = None
 
     @property
     def is_terminal(self) -> bool:
@@ -116,6 +117,14 @@ class TrainingOutput(_ApiObject):
 
 class Training(_Job):
     output: TrainingOutput | None = None
+
+
+class TrainingPage(_ApiObject):
+    """One page of `GET /trainings`, newest first; `next` is the URL of the following page."""
+
+    results: list[Training] = Field(default_factory=list)
+    next: str | None = None
+    previous: str | None = None
 
 
 class Prediction(_Job):

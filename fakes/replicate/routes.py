@@ -36,6 +36,7 @@ def api_routes(account: Account) -> list[Route]:
             "create_training",
             trainings.create,
         ),
+        ("GET", "/v1/trainings", "list_trainings", trainings.list_page),
         ("GET", "/v1/trainings/{id}", "get_training", trainings.get),
         ("POST", "/v1/trainings/{id}/cancel", "cancel_training", trainings.cancel),
         ("POST", "/v1/predictions", "create_prediction", predictions.create),

@@ -142,6 +142,29 @@ def test_throttling_and_errors_on_every_call_still_train_exactly_once(
     assert len(fake.predictions()) == 1
 
 
+def test_a_lost_create_answer_does_not_start_a_second_training(stack: Stack, chat_id: str) -> None:
+    _ready_chat(stack, chat_id)
+    fake = stack.fake.fake
+    # Replicate creates (and bills) the training, but our call sees a 502 and is retried.
+    fake.fail_requests(502, route="create_training", after=True)
+    # Each attempt first lists Replicate's trainings; slow answers let the training end before
+    # the retry finds it, so the workflow must take a finished training as its start.
+    fake.slow_requests(1.0, route="list_trainings", count=2)
+    started = stack.post("CreateAndTrainModel", {"userId": chat_id})
+    assert started.status_code in (200, 202), started.text
+    training = stack.wait_training(chat_id)
+    assert training["status"] == "succeeded"
+    (only,) = fake.trainings()
+    assert training["trainingId"] == only["id"]
+    creates = fake.ledger.requests("create_training")
+    assert [c.status for c in creates] == [502]
+    assert creates[0].fault == "status 502 after processing" and creates[0].job_id == only["id"]
+    assert fake.ledger.count("list_trainings", status=200) == 2  # one look before each create
+    assert [row.replicate_id for row in stack.trainings(chat_id)] == [only["id"]]
+    kinds = [m["messageType"] for m in stack.messages(chat_id)]
+    assert kinds == ["upload_complete", "training_started", "training_complete"]
+
+
 def test_failed_training_is_recorded_and_reported(stack: Stack, chat_id: str) -> None:
     _ready_chat(stack, chat_id)
     stack.fake.fake.fail_jobs("training", error="input_images must be a zip file")
