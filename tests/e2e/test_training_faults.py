@@ -276,12 +276,12 @@ def test_replicate_down_during_the_fallback_check_only_delays_the_result(
     stack.fake.fake.webhook_fault("drop", kind="training")
     # The first check exhausts its retries: 6 attempts of the activity, each of which the client
     # itself tries 4 times. The workflow then waits on and asks again.
-    stack.fake.fake.fail_requests(429, retry_after=0, route="get_training", count=24)
+    stack.fake.fake.fail_requests(500, retry_after=0, route="get_training", count=24)
     started = stack.train(chat_id)
     training = stack.wait_training(chat_id, instance_id=started["instanceId"])
     assert training["status"] == "succeeded"
     checks = [c.status for c in stack.fake.fake.ledger.requests("get_training")]
-    assert checks[:24] == [429] * 24 and checks[24:] == [200]
+    assert checks[:24] == [500] * 24 and checks[24:] == [200]
     events = _history(stack, started["instanceId"])
     assert events.count("TimerFired") >= 2  # one timeout, a failed check, a second timeout
     assert stack.fake.fake.ledger.count("cancel_training") == 0
