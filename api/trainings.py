@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from datetime import UTC, datetime
@@ -119,8 +120,6 @@ async def _free_slot(
     """The workflow holding the slot ended without an outcome (terminated by an operator, or it
     failed). Record how its training really ended, asking Replicate when it had started one, so
     the chat can train again; None when freed, else why the slot stays taken.
-
-    The entity applies this signal before the new workflow's reservation, which comes after it.
     """
     record = chat.training_by_instance(instance_id)
     outcome: dict[str, object] = {
@@ -147,7 +146,13 @@ async def _free_slot(
         "freeing a stale training slot chat_id=%s instance_id=%s", chat.chat_id, instance_id
     )
     await client.signal_entity(chat_entity(chat.chat_id), "record_training_finished", outcome)
-    return None
+    # Signals from different senders are not ordered: wait until the entity applied this one, so
+    # the new workflow's reservation cannot arrive first.
+    for _ in range(100):
+        if (await read_chat(client, chat.chat_id)).active_training != instance_id:
+            return None
+        await asyncio.sleep(0.05)
+    return "the previous training is being closed; try again in a moment"
 
 
 def _custom(status: df.DurableOrchestrationStatus) -> dict:
