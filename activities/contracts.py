@@ -6,6 +6,7 @@ rename nothing without a migration.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -112,6 +113,9 @@ class CreatePredictionInput(Contract):
     seed: int | None = None
     aspect_ratio: str
     num_inference_steps: int
+    # When the workflow asked for the prediction: bounds the lookup of one created before a lost
+    # answer when Replicate does not show its webhook.
+    requested_at: datetime | None = None
 
 
 class StoreImageInput(Contract):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from activities.contracts import ReplicateJob
@@ -15,6 +15,18 @@ from calendary.replicate.errors import PermanentError, TransientError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+J = TypeVar("J")
+
+# Pages of recent jobs (100 each on Replicate) searched for one an earlier attempt created.
+LOOKUP_PAGES = 2
+
+
+class JobPage(Protocol[J]):
+    @property
+    def results(self) -> list[J]: ...
+
+    @property
+    def next(self) -> str | None: ...
 
 
 async def transient_raises(call: Awaitable[T], what: str) -> T:
@@ -46,3 +58,22 @@ def webhook_for(instance_id: str) -> str | None:
     parts = urlsplit(base)
     query = "&".join(q for q in (parts.query, urlencode({"instanceId": instance_id})) if q)
     return urlunsplit(parts._replace(query=query))
+
+
+async def created_earlier(
+    list_page: Callable[[str | None], Awaitable[JobPage[J]]], owns: Callable[[J], bool], what: str
+) -> J | None:
+    """The job an earlier attempt of this workflow created, among the newest on Replicate.
+
+    Creating a job is billed and not idempotent, and its answer can be lost after Replicate acted
+    on it. A retry follows within minutes, so the first pages (newest first) are enough."""
+    cursor: str | None = None
+    for _ in range(LOOKUP_PAGES):
+        page = await transient_raises(list_page(cursor), what)
+        for job in page.results:
+            if owns(job):
+                return job
+        if page.next is None:
+            return None
+        cursor = page.next
+    return None

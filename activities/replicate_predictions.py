@@ -10,11 +10,12 @@ from typing import Any
 import azure.durable_functions as df
 
 from activities.contracts import CreatePredictionInput, JobRef, ReplicateJob
-from activities.replicate_calls import job_state, transient_raises, webhook_for
+from activities.replicate_calls import created_earlier, job_state, transient_raises, webhook_for
 from calendary.composition import services
 from calendary.replicate.errors import PermanentError
 from calendary.replicate.inputs import generation_input
 from calendary.replicate.jobs import from_prediction
+from calendary.replicate.ownership import prediction_created_by
 from calendary.storage.tables import GenerationRow
 
 bp = df.Blueprint()
@@ -28,7 +29,8 @@ PREDICTION_WAIT = 10
 async def create_prediction(request: dict[str, Any]) -> dict[str, Any]:
     job = CreatePredictionInput.model_validate(request)
     svc = services()
-    # Same rule as trainings: a retried step reuses the prediction it already created.
+    # Same rule as trainings: a retried step reuses the prediction it already created, found in
+    # our table (written right after creation) or, when the create answer was lost, on Replicate.
     existing = await asyncio.to_thread(svc.generations.get, job.chat_id, job.generation_id)
     if existing is not None and existing.replicate_id:
         prediction = await transient_raises(
@@ -41,16 +43,37 @@ async def create_prediction(request: dict[str, Any]) -> dict[str, Any]:
         aspect_ratio=job.aspect_ratio,
         num_inference_steps=job.num_inference_steps,
     )
-    try:
-        prediction = await transient_raises(
-            svc.replicate().create_prediction(
-                job.version, inputs, webhook=webhook_for(job.instance_id), wait=PREDICTION_WAIT
-            ),
-            "create prediction",
+    prediction = await created_earlier(
+        svc.replicate().list_predictions,
+        lambda p: prediction_created_by(
+            p,
+            instance_id=job.instance_id,
+            version=job.version,
+            input=inputs,
+            requested_at=job.requested_at,
+        ),
+        "list predictions",
+    )
+    if prediction is not None:
+        log.info(
+            "prediction found on replicate chat_id=%s generation_id=%s prediction_id=%s",
+            job.chat_id,
+            job.generation_id,
+            prediction.id,
         )
-    except PermanentError as exc:
-        log.error("replicate refused the prediction chat_id=%s status=%s", job.chat_id, exc.status)
-        return ReplicateJob(status="failed", error=str(exc)).dump()
+    else:
+        try:
+            prediction = await transient_raises(
+                svc.replicate().create_prediction(
+                    job.version, inputs, webhook=webhook_for(job.instance_id), wait=PREDICTION_WAIT
+                ),
+                "create prediction",
+            )
+        except PermanentError as exc:
+            log.error(
+                "replicate refused the prediction chat_id=%s status=%s", job.chat_id, exc.status
+            )
+            return ReplicateJob(status="failed", error=str(exc)).dump()
     row = GenerationRow(
         chat_id=job.chat_id,
         generation_id=job.generation_id,

@@ -16,12 +16,11 @@ from activities.contracts import (
     ReplicateJob,
     StartTrainingInput,
 )
-from activities.replicate_calls import job_state, transient_raises, webhook_for
+from activities.replicate_calls import created_earlier, job_state, transient_raises, webhook_for
 from calendary.composition import services
 from calendary.replicate.errors import ConflictError, PermanentError
 from calendary.replicate.inputs import training_input
 from calendary.replicate.jobs import from_training
-from calendary.replicate.models import Training
 from calendary.replicate.ownership import created_by
 from calendary.storage.tables import TrainingRow
 
@@ -30,8 +29,6 @@ log = logging.getLogger(__name__)
 
 # Replicate fetches the archive soon after the training starts; the link outlives a slow queue.
 ARCHIVE_LINK_TTL = timedelta(hours=6)
-# Pages of recent trainings (100 each on Replicate) searched for one an earlier attempt created.
-LOOKUP_PAGES = 2
 
 
 @bp.activity_trigger(input_name="request")
@@ -67,7 +64,11 @@ async def start_training(request: dict[str, Any]) -> dict[str, Any]:
             )
             return from_training(training).dump()
     images_url = await asyncio.to_thread(svc.blobs.read_sas_url, job.archive_blob, ARCHIVE_LINK_TTL)
-    training = await _created_earlier(images_url, job.instance_id)
+    training = await created_earlier(
+        svc.replicate().list_trainings,
+        lambda t: created_by(t, images_url, job.instance_id),
+        "list trainings",
+    )
     if training is not None:
         log.info(
             "training found on replicate chat_id=%s instance_id=%s training_id=%s",
@@ -110,23 +111,6 @@ async def start_training(request: dict[str, Any]) -> dict[str, Any]:
     )
     await asyncio.to_thread(svc.trainings.upsert, row)
     return from_training(training).dump()
-
-
-async def _created_earlier(archive_url: str, instance_id: str) -> Training | None:
-    """The training this instance created on an earlier attempt, among the newest on Replicate.
-
-    A retry follows within minutes, so the first pages (newest first) are enough."""
-    client = services().replicate()
-    cursor: str | None = None
-    for _ in range(LOOKUP_PAGES):
-        page = await transient_raises(client.list_trainings(cursor), "list trainings")
-        for training in page.results:
-            if created_by(training, archive_url, instance_id):
-                return training
-        if page.next is None:
-            return None
-        cursor = page.next
-    return None
 
 
 @bp.activity_trigger(input_name="request")

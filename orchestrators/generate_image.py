@@ -60,6 +60,7 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
         seed=job.seed,
         aspect_ratio=job.aspect_ratio,
         num_inference_steps=job.num_inference_steps,
+        requested_at=context.current_utc_datetime,
     )
     prediction = yield from run(
         context, create_prediction, policies.REPLICATE, request, ReplicateJob

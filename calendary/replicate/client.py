@@ -29,6 +29,7 @@ from calendary.replicate.errors import (
 from calendary.replicate.models import (
     Model,
     Prediction,
+    PredictionPage,
     Training,
     TrainingPage,
     WebhookEvent,
@@ -219,6 +220,10 @@ class ReplicateClient:
 
     async def get_prediction(self, prediction_id: str) -> Prediction:
         return await self._call(Prediction, "GET", f"predictions/{_seg(prediction_id)}")
+
+    async def list_predictions(self, cursor: str | None = None) -> PredictionPage:
+        """GET /predictions: the account's predictions, newest first (same paging as trainings)."""
+        return await self._call(PredictionPage, "GET", self._page_path("predictions", cursor))
 
     async def cancel_prediction(self, prediction_id: str) -> Prediction:
         return await self._call(Prediction, "POST", f"predictions/{_seg(prediction_id)}/cancel")

@@ -119,12 +119,17 @@ class Training(_Job):
     output: TrainingOutput | None = None
 
 
-class TrainingPage(_ApiObject):
-    """One page of `GET /trainings`, newest first; `next` is the URL of the following page."""
+class _Page(_ApiObject):
+    """One page of a list endpoint, newest first; `next` is the URL of the following page."""
 
-    results: list[Training] = Field(default_factory=list)
     next: str | None = None
     previous: str | None = None
+
+
+class TrainingPage(_Page):
+    """One page of `GET /trainings`."""
+
+    results: list[Training] = Field(default_factory=list)
 
 
 class Prediction(_Job):
@@ -147,6 +152,12 @@ class Prediction(_Job):
         """FLUX predictors print `Using seed: N`; the seed actually used when none was given."""
         match = _SEED_IN_LOGS.search(self.logs or "")
         return int(match.group(1)) if match else None
+
+
+class PredictionPage(_Page):
+    """One page of `GET /predictions`."""
+
+    results: list[Prediction] = Field(default_factory=list)
 
 
 class InvalidField(_ApiObject):

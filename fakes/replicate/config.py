@@ -36,7 +36,7 @@ class FakeConfig(BaseModel):
     webhook_timeout: float = 5.0
     download_timeout: float = 30.0
     max_zip_bytes: int = 1024 * 1024 * 1024
-    page_size: int = Field(default=100, ge=1)  # list endpoints, e.g. GET /v1/trainings
+    page_size: int = Field(default=100, ge=1)  # GET /v1/trainings, GET /v1/predictions
     trainers: dict[str, tuple[str, ...]] = {
         FAST_FLUX_TRAINER: ("f463fbfc97389e10a2f443a8a84b6953b1058eafbf0c9af4d84457ff07cb04db",),
         OSTRIS_TRAINER: ("e440909d3512c31646ee2e0c7d6f6f4923224863a6a10c494606e79fb5844497",),

@@ -1,4 +1,4 @@
-"""What trainings and predictions share: registering a job, starting it and canceling it."""
+"""What trainings and predictions share: registering, listing, starting and canceling jobs."""
 
 from __future__ import annotations
 
@@ -33,6 +33,26 @@ def new_job(
     )
     account.jobs[job.id] = job
     return job
+
+
+def list_page(account: Account, request: Request, kind: str) -> Response:
+    """The account's jobs of `kind`, newest first, `page_size` a page; the cursor is an offset."""
+    size = account.config.page_size
+    jobs = sorted(account.jobs_of(kind), key=lambda j: j.created_at, reverse=True)
+    try:
+        offset = max(0, int(request.query_params.get("cursor", "0")))
+    except ValueError:
+        return problems.problem(400, "Invalid cursor.")
+    page = jobs[offset : offset + size]
+    base = f"{request.url.scheme}://{request.url.netloc}{request.url.path}"
+    following = offset + size
+    return JSONResponse(
+        {
+            "next": f"{base}?cursor={following}" if following < len(jobs) else None,
+            "previous": f"{base}?cursor={max(0, offset - size)}" if offset else None,
+            "results": [job.to_json() for job in page],
+        }
+    )
 
 
 async def start(account: Account, job: Job, schedule: Schedule, first_log: str) -> None:

@@ -1,4 +1,5 @@
-"""Predictions: `/v1/predictions[...]` (with `Prefer: wait`) and the prediction run itself.
+"""Predictions: `/v1/predictions[...]` (create with `Prefer: wait`, list, get, cancel) and the
+prediction run itself.
 
 A run renders real images with Pillow and serves them on `/delivery/`; a finished prediction's
 data is dropped after the retention time (see `expiry`).
@@ -64,6 +65,11 @@ class PredictionApi:
                 await asyncio.wait_for(job.done.wait(), timeout=seconds)
             return JSONResponse(job.to_json(), status_code=201, headers=headers)
         return JSONResponse(job.to_json(created=True), status_code=201)
+
+    async def list_page(self, request: Request) -> Response:
+        for job in self.account.jobs_of("prediction"):
+            expire(self.account, job)
+        return lifecycle.list_page(self.account, request, "prediction")
 
     async def get(self, request: Request) -> Response:
         job = self.account.jobs.get(request.path_params["id"])

@@ -40,6 +40,7 @@ def api_routes(account: Account) -> list[Route]:
         ("GET", "/v1/trainings/{id}", "get_training", trainings.get),
         ("POST", "/v1/trainings/{id}/cancel", "cancel_training", trainings.cancel),
         ("POST", "/v1/predictions", "create_prediction", predictions.create),
+        ("GET", "/v1/predictions", "list_predictions", predictions.list_page),
         ("GET", "/v1/predictions/{id}", "get_prediction", predictions.get),
         ("POST", "/v1/predictions/{id}/cancel", "cancel_prediction", predictions.cancel),
         ("GET", "/v1/webhooks/default/secret", "webhook_secret", models.webhook_secret),

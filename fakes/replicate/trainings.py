@@ -46,23 +46,7 @@ class TrainingApi:
         return JSONResponse(job.to_json(created=True), status_code=201)
 
     async def list_page(self, request: Request) -> Response:
-        """The account's trainings, newest first, `page_size` a page; the cursor is an offset."""
-        size = self.account.config.page_size
-        jobs = sorted(self.account.jobs_of("training"), key=lambda j: j.created_at, reverse=True)
-        try:
-            offset = max(0, int(request.query_params.get("cursor", "0")))
-        except ValueError:
-            return problems.problem(400, "Invalid cursor.")
-        page = jobs[offset : offset + size]
-        base = f"{request.url.scheme}://{request.url.netloc}{request.url.path}"
-        following = offset + size
-        return JSONResponse(
-            {
-                "next": f"{base}?cursor={following}" if following < len(jobs) else None,
-                "previous": f"{base}?cursor={max(0, offset - size)}" if offset else None,
-                "results": [job.to_json() for job in page],
-            }
-        )
+        return lifecycle.list_page(self.account, request, "training")
 
     async def get(self, request: Request) -> Response:
         job = self.account.jobs.get(request.path_params["id"])
