@@ -25,7 +25,7 @@ from activities.replicate_predictions import (
 from orchestrators import policies
 from orchestrators.contracts import GenerationJob, GenerationResult
 from orchestrators.replicate_wait import await_replicate_job
-from orchestrators.steps import notify, run, stop_job, update_chat
+from orchestrators.steps import notify, run, update_chat
 
 bp = df.Blueprint()
 
@@ -69,13 +69,12 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
         outcome = yield from await_replicate_job(
             context,
             check_activity=check_prediction,
+            cancel_activity=cancel_prediction,
             job_id=prediction.id,
             timeout=timedelta(seconds=job.timeout_seconds),
             max_checks=job.max_checks,
         )
-        if outcome.status == "timed_out":
-            outcome = yield from stop_job(context, cancel_prediction, outcome)
-        prediction = outcome.model_copy(update={"id": prediction.id})
+        prediction = outcome
 
     stored = StoredImage(ok=False, error=prediction.error or prediction.status)
     if prediction.status == "succeeded" and prediction.output_url:

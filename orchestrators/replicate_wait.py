@@ -41,6 +41,7 @@ def await_replicate_job(
     context: df.DurableOrchestrationContext,
     *,
     check_activity: Any,
+    cancel_activity: Any,
     job_id: str,
     timeout: timedelta,
     max_checks: int,
@@ -48,8 +49,9 @@ def await_replicate_job(
     """Return the job's terminal state from its webhook, or from a check once the timer fires.
 
     A lost webhook costs one timeout: the check asks Replicate and, while the job still runs, the
-    wait starts again, `max_checks` times at most, before the job is reported `timed_out`. A check
-    that fails (Replicate or the network down for longer than its retries) only means waiting on.
+    wait starts again, `max_checks` times at most; then the job is cancelled, so it stops costing,
+    and reported `timed_out` (unless the cancel reveals it had succeeded, its last webhook lost).
+    A check that fails (Replicate or the network down past its retries) only means waiting on.
     """
     for _ in range(max_checks):
         timer = context.create_timer(context.current_utc_datetime + timeout)
@@ -71,4 +73,14 @@ def await_replicate_job(
         job = ReplicateJob.model_validate(checked)
         if job.is_terminal:
             return job
-    return ReplicateJob(id=job_id, status="timed_out", error="no result from Replicate in time")
+    timed_out = ReplicateJob(
+        id=job_id, status="timed_out", error="no result from Replicate in time"
+    )
+    try:
+        answer = yield context.call_activity_with_retry(
+            cancel_activity, policies.REPLICATE, JobRef(id=job_id).dump()
+        )
+    except Exception:  # Replicate unreachable: the job stays reported as timed out
+        return timed_out
+    cancelled = ReplicateJob.model_validate(answer)
+    return cancelled if cancelled.status == "succeeded" else timed_out

@@ -11,9 +11,7 @@ from pydantic import BaseModel
 from activities.chat_record import write_index
 from activities.contracts import (
     Contract,
-    JobRef,
     MessageType,
-    ReplicateJob,
     SendNotificationInput,
     WriteIndexInput,
 )
@@ -34,21 +32,6 @@ def run(
     """Call one activity with its retry policy; its JSON answer comes back as `result`."""
     answer = yield context.call_activity_with_retry(activity, policy, request.dump())
     return result.model_validate(answer)
-
-
-def stop_job(
-    context: df.DurableOrchestrationContext, cancel_activity: Any, timed_out: ReplicateJob
-) -> Generator[Any, Any, ReplicateJob]:
-    """Cancel a job nobody heard the end of, so it stops costing; if it had in fact finished
-    (its last webhook lost), the cancel answers with that end, which is kept."""
-    try:
-        answer = yield context.call_activity_with_retry(
-            cancel_activity, policies.REPLICATE, JobRef(id=timed_out.id).dump()
-        )
-    except Exception:  # Replicate unreachable: the job stays reported as timed out
-        return timed_out
-    cancelled = ReplicateJob.model_validate(answer)
-    return cancelled if cancelled.status == "succeeded" else timed_out
 
 
 def read_chat(

@@ -30,7 +30,7 @@ from entities.chat import chat_entity
 from orchestrators import policies
 from orchestrators.contracts import TrainingJob, TrainingResult
 from orchestrators.replicate_wait import await_replicate_job
-from orchestrators.steps import notify, run, stop_job, update_chat
+from orchestrators.steps import notify, run, update_chat
 
 bp = df.Blueprint()
 
@@ -117,15 +117,12 @@ def train_model(context: df.DurableOrchestrationContext) -> Generator[Any, Any, 
     outcome = yield from await_replicate_job(
         context,
         check_activity=check_training,
+        cancel_activity=cancel_training,
         job_id=started.id,
         timeout=timedelta(seconds=job.timeout_seconds),
         max_checks=job.max_checks,
     )
-    if outcome.status == "timed_out":
-        outcome = yield from stop_job(context, cancel_training, outcome)
-    return (
-        yield from _finish(context, job, model_id, outcome.model_copy(update={"id": started.id}))
-    )
+    return (yield from _finish(context, job, model_id, outcome))
 
 
 def _finish(

@@ -302,3 +302,19 @@ def test_a_webhook_for_another_job_does_not_end_the_wait(stack: Stack, chat_id: 
     assert stack.http.post(url, content=body, headers=headers).status_code == 200
     training = stack.wait_training(chat_id, instance_id=started["instanceId"])
     assert training["status"] == "succeeded"
+
+
+def test_a_training_that_never_ends_is_cancelled_after_three_waits(
+    stack: Stack, chat_id: str
+) -> None:
+    _ready_chat(stack, chat_id)
+    stack.fake.fake.set_schedule(training=Schedule(starting=0.1, processing=600))
+    started = stack.train(chat_id)
+    training = stack.wait_training(chat_id, instance_id=started["instanceId"])
+    assert training["status"] == "failed"
+    ledger = stack.fake.fake.ledger
+    assert ledger.count("get_training") == 3  # one check after each of the three waits
+    assert ledger.count("cancel_training") == 1
+    assert stack.fake.fake.training(started["trainingId"])["status"] == "canceled"
+    kinds = [m["messageType"] for m in stack.messages(chat_id)]
+    assert kinds == ["upload_complete", "training_started", "training_failed"]
