@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 
 .PHONY: deps run test lint format bench demo clean openapi
 
-$(PY_STAMP): requirements.txt requirements-dev.txt
+$(PY_STAMP): requirements.txt requirements-dev.txt tools/durable-host/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@

@@ -115,7 +115,7 @@ def delivery_host(
     }
     queues = storage_clients.queue_service
     queues.create_queue(name)
-    process = spawn_host("function_app:app", directory, env=env, host_json=str(host_json))
+    process = spawn_host("function_app:app", directory, env=env, host_json=str(host_json), cwd=ROOT)
     try:
         yield DeliveryHost(
             process=process,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.devhost.conftest import Durable
+from durable_client import Durable
 
 ENTITIES = "/runtime/webhooks/durabletask/entities"
 

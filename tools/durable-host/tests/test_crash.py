@@ -9,7 +9,8 @@ import httpx
 
 from devhost.testing import spawn_host
 
-APP = "tests.devhost.conformance_app:app"
+APP = "conformance_app:app"
+HERE = Path(__file__).resolve().parent
 API = "/runtime/webhooks/durabletask"
 
 
@@ -25,7 +26,7 @@ def test_sigkill_while_waiting_on_activity_and_timer(tmp_path: Path) -> None:
     side_effects.touch()
     state = tmp_path / "state"
     # 10 hours of durable timer pass in one second.
-    host = spawn_host(APP, state, time_scale=36_000)
+    host = spawn_host(APP, state, time_scale=36_000, cwd=HERE)
     try:
         response = httpx.post(
             f"{host.base_url}/api/start/crash_victim/victim-1", json={"path": str(side_effects)}
@@ -38,7 +39,7 @@ def test_sigkill_while_waiting_on_activity_and_timer(tmp_path: Path) -> None:
     finally:
         host.kill()
 
-    restarted = spawn_host(APP, state, time_scale=36_000)
+    restarted = spawn_host(APP, state, time_scale=36_000, cwd=HERE)
     try:
         url = f"{restarted.base_url}{API}/instances/victim-1"
         _wait_until(lambda: httpx.get(url).status_code == 200)

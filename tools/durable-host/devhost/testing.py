@@ -19,7 +19,6 @@ from devhost.engine import Engine
 from devhost.server import HostConfig, bind, create_host
 
 T = TypeVar("T")
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -99,18 +98,20 @@ def spawn_host(
     time_scale: float = 1.0,
     env: dict[str, str] | None = None,
     host_json: str = "host.json",
+    cwd: Path | None = None,
 ) -> HostProcess:
     """`python -m devhost` with file-backed state on an ephemeral port; waits until it listens.
 
     The app is imported in the new process, so settings read at import (which functions are
-    registered) come from `env`. A relative `host_json` is relative to the project root.
+    registered) come from `env`. The app is imported from `cwd` (default: the current
+    directory), and a relative `host_json` is relative to it.
     """
     args = [sys.executable, "-m", "devhost", "--app", app, "--port", "0",
             "--state-dir", str(state_dir), "--time-scale", str(time_scale),
             "--host-json", host_json]  # fmt: skip
     process = subprocess.Popen(  # noqa: S603
         args,
-        cwd=ROOT,
+        cwd=cwd or Path.cwd(),
         env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

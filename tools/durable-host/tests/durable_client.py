@@ -1,31 +1,11 @@
-"""A conformance host shared by the module's tests: in-process, in memory, time skipping."""
+"""Drives the conformance app through its HTTP starter and the status URLs it hands out."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
-
-from devhost.testing import RunningHost, running_host
-
-APP = "tests.devhost.conformance_app:app"
-# A 2-hour durable timer passes in 0.2 s of real time.
-TIME_SCALE = 36_000
-
-
-@pytest.fixture(scope="session")
-def host() -> Iterator[RunningHost]:
-    with running_host(APP, time_scale=TIME_SCALE) as running:
-        yield running
-
-
-@pytest.fixture(scope="session")
-def http(host: RunningHost) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=host.base_url, timeout=30) as client:
-        yield client
 
 
 class Durable:
@@ -69,8 +49,3 @@ class Durable:
     def raise_event(self, links: dict[str, Any], name: str, value: Any) -> httpx.Response:
         url = links["sendEventPostUri"].replace("{eventName}", name)
         return self.http.post(url, json=value)
-
-
-@pytest.fixture
-def durable(http: httpx.Client) -> Durable:
-    return Durable(http)

@@ -11,7 +11,7 @@ import pytest
 from azure.storage.queue import QueueClient
 
 from devhost.testing import running_host
-from tests.devhost import queue_app
+from tests.host import queue_app
 
 
 def _wait_until(predicate, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
@@ -40,7 +40,7 @@ def test_queue_trigger_retries_then_poisons(
     queue.create_queue()
     poison = QueueClient.from_connection_string(azurite_connection_string, f"{unique_name}-poison")
     queue_app.received.clear()
-    with running_host("tests.devhost.queue_app:app", host_json=str(host_json)):
+    with running_host("tests.host.queue_app:app", host_json=str(host_json)):
         queue.send_message(base64.b64encode(b"hello").decode())
         queue.send_message(base64.b64encode(b"fail-me").decode())
         _wait_until(lambda: len(queue_app.received) >= 4)

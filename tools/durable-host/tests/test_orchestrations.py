@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.devhost.conftest import Durable
+from durable_client import Durable
 
 
 def test_chaining(durable: Durable) -> None:

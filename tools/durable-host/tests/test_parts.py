@@ -6,14 +6,12 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from devhost.http_functions import compile_route
 from devhost.loader import index_app, load_app
 from devhost.local_settings import load_local_settings
 from devhost.retries import retry_delay
-from devhost.testing import spawn_host
 
 
 def test_route_templates() -> None:
@@ -25,8 +23,8 @@ def test_route_templates() -> None:
 
 
 def test_index_of_the_conformance_app() -> None:
-    index = index_app(load_app("tests.devhost.conformance_app:app"))
-    assert index is index_app(load_app("tests.devhost.conformance_app:app"))  # indexed once
+    index = index_app(load_app("conformance_app:app"))
+    assert index is index_app(load_app("conformance_app:app"))  # indexed once
     start = next(f for f in index.http if f.name == "start")
     assert (start.route, start.methods, start.trigger_param, start.client_param) == (
         "start/{name}/{instance_id?}", ("POST",), "req", "client",
@@ -54,13 +52,3 @@ def test_local_settings_do_not_override_the_environment(
     assert os.environ["DEVHOST_T_A"] == "env"
     assert os.environ["DEVHOST_T_B"] == "file"
     monkeypatch.delenv("DEVHOST_T_B")
-
-
-def test_cli_serves_the_product_app(tmp_path: Path) -> None:
-    host = spawn_host("function_app:app", tmp_path)
-    try:
-        response = httpx.get(f"{host.base_url}/api/health")
-    finally:
-        host.stop()
-    assert response.status_code == 200
-    assert response.json()["data"] == {"status": "ok"}

@@ -6,7 +6,7 @@ import json
 
 import httpx
 
-from tests.devhost.conftest import Durable
+from durable_client import Durable
 
 
 def test_route_params_query_headers_and_response(http: httpx.Client) -> None:

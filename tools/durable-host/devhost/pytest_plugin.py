@@ -1,0 +1,1 @@
+"""pytest plugin of the local host: fixtures that run a `DFApp` in-process."""
