@@ -1,8 +1,13 @@
-"""`python -m devhost`: serve a function app locally, like `func start`."""
+"""`python -m devhost`: serve a function app locally, like `func start`.
+
+`python -m devhost replay ...` and `python -m devhost export ...` check recorded histories
+against the code and export them (see `replayer.py` and `export.py`).
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -37,7 +42,13 @@ def parse_args(argv: list[str] | None = None) -> HostConfig:
     )
 
 
+COMMANDS = {"replay": "devhost.replayer", "export": "devhost.export"}
+
+
 def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in COMMANDS:
+        return importlib.import_module(COMMANDS[args[0]]).main(args[1:])
     config = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("azure").setLevel(logging.WARNING)
