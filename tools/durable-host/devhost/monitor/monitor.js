@@ -6,6 +6,7 @@ const API = "/runtime/webhooks/durabletask";
 const LIST = "/monitor/api/instances";
 const REFRESH_MS = 2000;
 const SHORT = 240;
+const HISTORY_QUERY = "showHistory=true&showHistoryOutput=true&showInput=true";
 const FAILED_EVENTS = new Set(["TaskFailed", "SubOrchestrationInstanceFailed", "ExecutionFailed"]);
 const DONE_EVENTS = new Set(["TaskCompleted", "SubOrchestrationInstanceCompleted"]);
 
@@ -122,8 +123,7 @@ async function select(id) {
 async function loadDetail() {
   if (selectedId === null) return;
   const id = selectedId;
-  const query = "showHistory=true&showHistoryOutput=true&showInput=true";
-  const response = await fetch(`${instanceUrl(id)}?${query}`, { cache: "no-store" });
+  const response = await fetch(`${instanceUrl(id)}?${HISTORY_QUERY}`, { cache: "no-store" });
   if (id !== selectedId) return;
   if (response.status === 404) {
     closeDetail();
@@ -140,6 +140,9 @@ function renderDetail(body) {
   $("detail-name").textContent = body.name;
   $("detail-status").replaceChildren(statusBadge(body.runtimeStatus));
   $("detail-id").textContent = body.instanceId;
+  // A same-origin link with `download`: the file is exactly what the status API answers.
+  $("export-history").href = `${instanceUrl(body.instanceId)}?${HISTORY_QUERY}`;
+  $("export-history").download = `${body.name}-${body.instanceId}.json`.replace(/[^\w.-]+/g, "_");
   $("detail-input").textContent = pretty(body.input);
   $("detail-output").textContent = pretty(body.output);
   $("detail-custom").textContent = pretty(body.customStatus);
