@@ -152,10 +152,10 @@ function renderDetail(body) {
 
 function timelineItem(event) {
   const type = event.EventType;
-  const failed = FAILED_EVENTS.has(type) ||
-    (type === "ExecutionCompleted" && event.OrchestrationStatus === 3);
-  const done = DONE_EVENTS.has(type) ||
-    (type === "ExecutionCompleted" && event.OrchestrationStatus === 1);
+  // The extension names the status ("Failed"); older exports of this host number it (3).
+  const ended = type === "ExecutionCompleted" ? String(event.OrchestrationStatus) : "";
+  const failed = FAILED_EVENTS.has(type) || ended === "Failed" || ended === "3";
+  const done = DONE_EVENTS.has(type) || ended === "Completed" || ended === "1";
   const item = el("li", failed ? "failed" : done ? "completed" : "");
   item.dataset.eventType = type;
   item.append(el("span", "when", when(event.Timestamp)), el("span", "type", type));
