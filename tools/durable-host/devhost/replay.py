@@ -13,53 +13,16 @@ history has no OrchestratorStarted events, so `current_utc_datetime` is only app
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from devhost.actions import ActionType, flatten
 from devhost.history_file import Recorded
-from devhost.replay_plan import Plan, Scheduled, entity_name, fire_time, plan
+from devhost.replay_actions import Difference, Differs, Got, got_of, is_task, label, same
+from devhost.replay_plan import Plan, Scheduled, fire_time, plan
 from devhost.replay_sdk import SdkHistory
 from devhost.retries import max_attempts
 
-KINDS = {
-    0: "CallActivity",
-    1: "CallActivity",
-    2: "CallSubOrchestrator",
-    3: "CallSubOrchestrator",
-    5: "CreateTimer",
-    7: "CallEntity",
-    8: "CallActivity",
-    9: "SignalEntity",
-}
 IN_FLIGHT = frozenset({"Running", "Pending", "Suspended", "Terminated"})
-
-
-@dataclass(frozen=True)
-class Difference:
-    position: int | None  # the recorded sequence number (DTFx's task id) where they part
-    expected: str | None  # what the history recorded there, e.g. "CallActivity zip_uploads"
-    got: str | None  # what the code does now
-    detail: str
-
-    def describe(self) -> str:
-        return self.detail
-
-
-class _Differs(Exception):
-    def __init__(self, difference: Difference) -> None:
-        super().__init__(difference.detail)
-        self.difference = difference
-
-
-@dataclass(frozen=True)
-class Got:
-    kind: str
-    name: str
-    input: str | None = None
-
-    def describe(self) -> str:
-        return f"{self.kind} {self.name}".strip()
 
 
 def check(recorded: Recorded, handle: Callable[[str], str] | None) -> Difference | None:
@@ -68,7 +31,7 @@ def check(recorded: Recorded, handle: Callable[[str], str] | None) -> Difference
         return Difference(None, None, None, f"the app has no orchestrator '{recorded.name}'")
     try:
         _Replay(recorded, handle).run()
-    except _Differs as differs:
+    except Differs as differs:
         return differs.difference
     return None
 
@@ -89,12 +52,12 @@ class _Replay:
         for index, (event, work) in enumerate(self.plan.feed):
             if self.ending[0] != "Running":
                 self._missing()
-                raise _Differs(
+                raise Differs(
                     Difference(
                         None,
                         event["EventType"],
                         self.ending[0],
-                        f"the code now ends {self.ending[0]} before the history's {_label(event)}",
+                        f"the code now ends {self.ending[0]} before the history's {label(event)}",
                     )
                 )
             number = self._number_of(event, work)
@@ -103,7 +66,7 @@ class _Replay:
             self._apply(self.sdk.call(), last=index == len(self.plan.feed) - 1)
         self._missing()
         if self.extra is not None:
-            raise _Differs(self.extra)
+            raise Differs(self.extra)
         self._compare_end()
 
     # -- the code's actions against the recorded ones ---------------------------------------------
@@ -118,7 +81,7 @@ class _Replay:
             if kind == ActionType.WAIT_FOR_EXTERNAL_EVENT:
                 continue
             number = self.sdk.take_id()
-            got = _got(action)
+            got = got_of(action)
             work = self._match(got, number)
             if work is not None:
                 self.sdk.schedule(work, number, action)
@@ -137,7 +100,7 @@ class _Replay:
             made.append(self.plan.end["Timestamp"])
         self.sdk.close_step(made)
         if ending == "Failed" and not (last and self.recorded.status == "Failed"):
-            raise _Differs(
+            raise Differs(
                 Difference(
                     self._next_position(),
                     None,
@@ -150,7 +113,7 @@ class _Replay:
     def _match(self, got: Got, number: int) -> Scheduled | None:
         pending = [s for s in self.plan.scheduled if s.sequence is None]
         if not pending:
-            if self.extra is None and (self.recorded.results_parsed or not _is_task(got)):
+            if self.extra is None and (self.recorded.results_parsed or not is_task(got)):
                 self.extra = Difference(
                     len(self.plan.scheduled),
                     None,
@@ -160,10 +123,10 @@ class _Replay:
                 )
             return None
         head = pending[0]
-        tied = [s for s in pending if s.at == head.at and _same(s, got)]
+        tied = [s for s in pending if s.at == head.at and same(s, got)]
         if not tied:
             position = self.plan.scheduled.index(head)
-            raise _Differs(
+            raise Differs(
                 Difference(
                     position,
                     head.describe(),
@@ -179,7 +142,7 @@ class _Replay:
     def _missing(self) -> None:
         for position, work in enumerate(self.plan.scheduled):
             if work.sequence is None:
-                raise _Differs(
+                raise Differs(
                     Difference(
                         position,
                         work.describe(),
@@ -205,6 +168,8 @@ class _Replay:
             work = next((s for s in timers if s.sequence is not None), None)
             if work is None:
                 self._missing()
+                detail = f"the history's TimerFired (due {event.get('FireAt')}) has no timer"
+                raise Differs(Difference(None, "TimerFired", None, detail))
             work.fired = True
         if work is None:
             return None
@@ -240,7 +205,7 @@ class _Replay:
         ending = self.ending[0]
         expected = "Running" if self.recorded.status in IN_FLIGHT else self.recorded.status
         if ending != expected:
-            raise _Differs(
+            raise Differs(
                 Difference(
                     None,
                     expected,
@@ -248,27 +213,3 @@ class _Replay:
                     f"the history ends {expected}, the code now ends {ending}",
                 )
             )
-
-
-def _got(action: dict[str, Any]) -> Got:
-    kind = action["actionType"]
-    if kind in (ActionType.CALL_ENTITY, ActionType.SIGNAL_ENTITY):
-        name = f"{entity_name(action['instanceId'])}.{action['operation']}"
-    elif kind == ActionType.CALL_HTTP:
-        name = "BuiltIn::HttpActivity"
-    else:
-        name = action.get("functionName") or ""
-    return Got(KINDS.get(kind, f"action type {kind}"), name, action.get("input"))
-
-
-def _same(work: Scheduled, got: Got) -> bool:
-    return work.kind == got.kind and work.name.lower() == got.name.lower()
-
-
-def _is_task(got: Got) -> bool:
-    return got.kind in ("CallActivity", "CallSubOrchestrator")
-
-
-def _label(event: dict[str, Any]) -> str:
-    name = event.get("FunctionName") or event.get("Name") or ""
-    return f"{event['EventType']} {name}".strip()
