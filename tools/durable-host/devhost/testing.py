@@ -10,15 +10,19 @@ import threading
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import uvicorn
+from azure.functions import FunctionRegister
 
 from devhost.engine import Engine
+from devhost.idle import TimeSkipper
 from devhost.server import HostConfig, bind, create_host
 
 T = TypeVar("T")
+ClockMode = Literal["real", "skip", "manual"]
 
 
 @dataclass
@@ -26,21 +30,50 @@ class RunningHost:
     base_url: str
     engine: Engine
     loop: asyncio.AbstractEventLoop
+    idle: TimeSkipper  # what counts as work in flight; it skips time when the clock is "skip"
+    clock: ClockMode = "real"
 
     def call(self, coro: Coroutine[Any, Any, T], timeout: float = 30) -> T:
         """Run a coroutine on the host's loop (where the engine lives) and return its result."""
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
+    def now(self) -> datetime:
+        """The host's clock: what `current_utc_datetime` and history timestamps show."""
+        return self.engine.clock.now()
+
+    def advance(self, delta: timedelta, settle: float = 30) -> None:
+        """Move the host clock forward by `delta`, then wait until every timer that became due
+        has fired and the work it started is done (up to `settle` seconds)."""
+
+        async def jump() -> None:
+            self.engine.clock.advance_to(self.engine.clock.now() + delta)
+            await self.idle.settle(settle)
+
+        self.call(jump(), timeout=settle + 5)
+
+    def advance_to(self, moment: datetime, settle: float = 30) -> None:
+        """Like `advance`, to a moment (an earlier one changes nothing: time never runs back)."""
+        self.advance(max(timedelta(0), moment - self.now()), settle)
+
 
 @contextmanager
 def running_host(
-    app: str = "function_app:app",
+    app: str | FunctionRegister = "function_app:app",
     *,
     time_scale: float = 1.0,
+    clock: ClockMode = "real",
+    skip_grace: float = 0.0,
     database: str | None = None,
     host_json: str = "host.json",
 ) -> Iterator[RunningHost]:
-    """The host in a background thread with its own event loop, on 127.0.0.1:<ephemeral>."""
+    """The host in a background thread with its own event loop, on 127.0.0.1:<ephemeral>.
+
+    `clock`: "real" runs durable timers in real time (divided by `time_scale`); "skip" jumps
+    the clock to the earliest timer whenever only timers are pending (after the host stayed idle
+    `skip_grace` real seconds); "manual" jumps only when the test calls `advance`.
+    """
+    if clock not in ("real", "skip", "manual"):
+        raise ValueError(f"unknown clock mode {clock!r}")
     config = HostConfig(
         app=app, port=0, time_scale=time_scale, in_memory=database is None, host_json=host_json
     )
@@ -63,13 +96,23 @@ def running_host(
         if not thread.is_alive():
             raise RuntimeError("devhost failed to start")
         threading.Event().wait(0.01)
+    running = RunningHost(
+        f"http://127.0.0.1:{port}", engine, loop, TimeSkipper(engine, grace=skip_grace), clock
+    )
+    skipping = running.call(_spawn(running.idle.run())) if clock == "skip" else None
     try:
-        yield RunningHost(f"http://127.0.0.1:{port}", engine, loop)
+        yield running
     finally:
+        if skipping is not None:
+            loop.call_soon_threadsafe(skipping.cancel)
         server.should_exit = True
         thread.join(timeout=10)
         loop.close()
         sock.close()
+
+
+async def _spawn(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    return asyncio.ensure_future(coro)
 
 
 @dataclass

@@ -19,6 +19,8 @@ class TimerQueue:
         self._armed: dict[int, datetime] = {}
         self._deadline: dict[int, float] = {}  # real (loop) time at which the timer fires
         self._changed = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None  # the loop of `run`, once it runs
+        clock.on_jump.append(self._changed.set)
 
     def arm(self, key: int, due: datetime) -> None:
         self._armed[key] = due
@@ -34,10 +36,19 @@ class TimerQueue:
     def __len__(self) -> int:
         return len(self._armed)
 
+    def next_due(self) -> datetime | None:
+        """When the earliest armed timer is due (None when none is armed)."""
+        self._drop_stale()
+        return self._heap[0][0] if self._heap else None
+
+    def _drop_stale(self) -> None:
+        while self._heap and self._armed.get(self._heap[0][1]) != self._heap[0][0]:
+            heapq.heappop(self._heap)  # disarmed or re-armed
+
     async def run(self) -> None:
+        self.task = asyncio.current_task()  # type: ignore[assignment]
         while True:
-            while self._heap and self._armed.get(self._heap[0][1]) != self._heap[0][0]:
-                heapq.heappop(self._heap)  # disarmed or re-armed
+            self._drop_stale()
             self._changed.clear()
             if not self._heap:
                 await self._changed.wait()
@@ -51,6 +62,6 @@ class TimerQueue:
             heapq.heappop(self._heap)
             del self._armed[key]
             del self._deadline[key]
-            # Time skipping: the episode that delivers the timer must not be earlier than FireAt.
+            # The episode that delivers the timer must not be earlier than FireAt.
             self._clock.advance_to(due)
             self._fire(key)
