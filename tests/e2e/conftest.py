@@ -1,4 +1,10 @@
-"""Fixtures for end-to-end tests: one host per module, fresh storage names per test."""
+"""Fixtures for end-to-end tests: one host per module, fresh storage names per test.
+
+The host skips time: whenever nothing but durable timers is pending, its clock jumps to the
+earliest, so a two-hour training timeout or a five-second retry pause passes at once, while
+history times stay realistic. The fake Replicate works in real time; while it will still call
+back, it holds the clock (see `stack.replicate_calls_back`).
+"""
 
 from __future__ import annotations
 
@@ -11,16 +17,12 @@ import pytest
 from calendary.composition import use_settings
 from devhost.testing import RunningHost, running_host
 from fakes.replicate.testing import RunningFake, StubSite, running_fake, serve_app
-from tests.e2e.stack import Stack
-
-# Durable timers run 1000x faster: retry pauses of seconds take milliseconds, and a training
-# timeout of minutes takes a fraction of a second, while history times stay realistic.
-TIME_SCALE = 1000
+from tests.e2e.stack import SKIP_GRACE, Stack, replicate_calls_back
 
 
 @pytest.fixture(scope="module")
 def host(azurite_connection_string: str) -> Iterator[RunningHost]:
-    with running_host("function_app:app", time_scale=TIME_SCALE) as running:
+    with running_host("function_app:app", clock="skip", skip_grace=SKIP_GRACE) as running:
         yield running
 
 
@@ -58,11 +60,12 @@ def stack(
         WebhookUrl=f"{host.base_url}/api/ReplicateWebHook",
         ImageUrlAllowedHosts="api.telegram.org,127.0.0.1",
         MinImageSide=64,
-        TrainingTimeout="PT10M",
-        GenerationTimeout="PT5M",
-    )
+    )  # the production timeouts (hours): with time skipping they cost nothing
     services = use_settings(settings)
-    with httpx.Client(timeout=60) as http:
+    with (
+        httpx.Client(timeout=60) as http,
+        host.idle.holding(lambda: replicate_calls_back(fake.fake)),
+    ):
         yield Stack(host=host, fake=fake, site=site, services=services, http=http)
         _stop_leftovers(http, host)
 

@@ -19,10 +19,37 @@ from PIL import Image
 from calendary.composition import Services
 from calendary.storage.tables import GenerationRow, TrainingRow, from_entity
 from devhost.testing import RunningHost
+from fakes.replicate.app import FakeReplicate
 from fakes.replicate.testing import RunningFake, StubSite
 
 # Telegram file links carry the bot token; the photo site serves them under such a path.
 BOT_TOKEN = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+
+# A fake Replicate job scheduled to end within this many real seconds holds the host's clock
+# until its webhooks are out. A test that schedules a longer job means "Replicate is slower than
+# the workflow's timeout": the timer may then fire first, as it would in production.
+PROMPT_JOB_SECONDS = 2.0
+# The host skips only after staying idle this long: it covers the instant between a fake job
+# ending and its webhook being queued, which the two threads cannot see atomically.
+SKIP_GRACE = 0.05
+
+
+def replicate_calls_back(fake: FakeReplicate) -> bool:
+    """Whether the fake Replicate is about to call the host: a webhook is being delivered
+    (with its retries), or a job it will soon end is still running."""
+    if fake.sender.busy():
+        return True
+    schedules = {
+        "training": fake.config.training_schedule,
+        "prediction": fake.config.prediction_schedule,
+    }
+    jobs = {"training": fake.trainings, "prediction": fake.predictions}
+    for kind, schedule in schedules.items():
+        if schedule.starting + schedule.processing > PROMPT_JOB_SECONDS:
+            continue
+        if any(job["status"] in ("starting", "processing") for job in jobs[kind]()):
+            return True
+    return False
 
 
 def photo(seed: int, size: tuple[int, int] = (640, 480)) -> bytes:

@@ -48,10 +48,20 @@ class TimeSkipper:
         self.holds: list[Callable[[], bool]] = []
         self.skips = 0
         self._paused = 0
+        self._forced = 0
 
     def hold_while(self, check: Callable[[], bool]) -> None:
         """Count `check()` being true as work in flight (it is called on the host's loop)."""
         self.holds.append(check)
+
+    @contextlib.contextmanager
+    def holding(self, check: Callable[[], bool]) -> Iterator[None]:
+        """`hold_while(check)` for the duration of the block only."""
+        self.holds.append(check)
+        try:
+            yield
+        finally:
+            self.holds.remove(check)
 
     @contextlib.contextmanager
     def hold(self) -> Iterator[None]:
@@ -62,8 +72,18 @@ class TimeSkipper:
         finally:
             self._paused -= 1
 
+    @contextlib.contextmanager
+    def skipping(self) -> Iterator[None]:
+        """Skip inside this block even under a `hold()`: a suite can hold the clock throughout
+        and let it skip only while a test waits for an outcome."""
+        self._forced += 1
+        try:
+            yield
+        finally:
+            self._forced -= 1
+
     def busy(self) -> bool:
-        if self._paused or engine_busy(self.engine):
+        if (self._paused and not self._forced) or engine_busy(self.engine):
             return True
         for check in self.holds:
             try:
