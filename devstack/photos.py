@@ -1,28 +1,28 @@
-"""Sample photos for the local stack, served the way Telegram serves files: under the bot token.
+"""Sample photos for the local stack, served by the fake Telegram as files of its bot.
 
-`make run` serves them on :7073 and `make demo` on a free port, so the curl examples and the demo
-send URLs shaped like Telegram's (`/file/bot<token>/photos/file_N.jpg`) and can show that the
-token never reaches the service's responses, records, notifications or logs.
+`make run` serves them on :7073 (the fake Telegram's Bot API is there too) and `make demo` on a
+free port, so the curl examples and the demo send Telegram file URLs
+(`/file/bot<token>/photos/file_N.jpg`) and can show that the token never reaches the service's
+responses, records, notifications or logs.
 """
 
 from __future__ import annotations
 
 import io
 import random
-import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from PIL import Image, ImageDraw, ImageOps
+
+from fakes.telegram.app import FakeTelegram
+from fakes.telegram.server import BackgroundServer
 
 # Shaped like a real bot token (digits, colon, secret), but not one: it exists to be looked for.
 BOT_TOKEN = "5550000001:AAF-local-demo-token-never-leaks"  # noqa: S105
 PHOTO_COUNT = 6
 SIZE = (640, 480)
-_PATH = re.compile(r"/file/bot(?P<token>[^/]+)/photos/file_(?P<n>[0-9]{1,3})\.jpg")
 
 
 def photo_path(n: int) -> str:
@@ -47,35 +47,21 @@ def photo(n: int) -> bytes:
     return out.getvalue()
 
 
-class _PhotoHandler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        match = _PATH.fullmatch(self.path)
-        if match is None or match["token"] != BOT_TOKEN or not 1 <= int(match["n"]) <= 100:
-            self.send_error(404)
-            return
-        body = photo(int(match["n"]))
-        self.send_response(200)
-        self.send_header("Content-Type", "image/jpeg")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Silent: every request path carries the bot token."""
-
-
 class PhotoServer:
-    """The sample photos over HTTP on 127.0.0.1, in a background thread."""
+    """The fake Telegram (`fakes.telegram`) on 127.0.0.1 in a background thread: the Bot API of a
+    bot whose token is `BOT_TOKEN`, holding the sample photos as its files `photos/file_N.jpg`,
+    so a photo URL is a Telegram file URL and n8n's Telegram nodes can use the same server."""
 
     def __init__(self, port: int = 0) -> None:
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _PhotoHandler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.telegram = FakeTelegram(tokens=frozenset({BOT_TOKEN}))
+        for n in range(1, PHOTO_COUNT + 1):
+            self.telegram.add_file(photo(n), f"photos/file_{n}.jpg", "image/jpeg")
+        self._server = BackgroundServer(self.telegram.app, "127.0.0.1", port)
 
     @property
     def origin(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        """The Bot API base URL (n8n's `baseUrl`, the service's `TelegramApiBaseUrl`)."""
+        return self._server.origin
 
     def url(self, n: int) -> str:
         return self.origin + photo_path(n)
@@ -84,12 +70,11 @@ class PhotoServer:
         return [self.url(n) for n in range(1, count + 1)]
 
     def start(self) -> PhotoServer:
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
 
 @contextmanager

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import time
+import json
 from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from fakes.telegram.records import SentMessage
+from fakes.telegram.forms import FormError, parse_multipart
 
 
 class BotApiError(Exception):
@@ -32,42 +32,53 @@ class BotApiError(Exception):
         return JSONResponse(body, status_code=self.status, headers=headers)
 
 
+def not_found() -> BotApiError:
+    return BotApiError(404, "Not Found")
+
+
+def ok(result: Any, description: str | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"ok": True, "result": result}
+    if description is not None:
+        body["description"] = description
+    return JSONResponse(body)
+
+
 async def read_params(request: Request) -> dict[str, Any]:
-    """Parameters from the query string, JSON or an urlencoded form (Telegram takes all three)."""
+    """Parameters from the query string, JSON, an urlencoded form or a multipart form (Telegram
+    takes all four); multipart file parts come as `UploadedFile`."""
     params: dict[str, Any] = dict(request.query_params)
-    if request.method == "POST":
-        content_type = request.headers.get("content-type", "")
-        if content_type.startswith("application/json"):
-            body = await request.json()
-            if isinstance(body, dict):
-                params.update(body)
-        elif content_type.startswith("application/x-www-form-urlencoded"):
-            params.update(parse_qsl((await request.body()).decode("utf-8")))
+    if request.method != "POST":
+        return params
+    content_type = request.headers.get("content-type", "")
+    body = await request.body()
+    if not body:  # n8n posts getWebhookInfo and deleteWebhook without a body
+        return params
+    if content_type.startswith("application/json"):
+        try:
+            decoded = json.loads(body)
+        except ValueError:
+            raise BotApiError(400, "Bad Request: can't parse JSON object") from None
+        if isinstance(decoded, dict):
+            params.update(decoded)
+    elif content_type.startswith("application/x-www-form-urlencoded"):
+        params.update(parse_qsl(body.decode("utf-8")))
+    elif content_type.startswith("multipart/form-data"):
+        try:
+            params.update(parse_multipart(content_type, body))
+        except FormError:
+            raise BotApiError(400, "Bad Request: can't parse multipart form") from None
     return params
 
 
-def message_json(message: SentMessage) -> dict[str, Any]:
-    """The `Message` object Telegram answers a successful send with."""
-    chat_id = int(message.chat_id)
-    body: dict[str, Any] = {
-        "message_id": message.message_id,
-        "date": int(time.time()),
-        "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
-    }
-    if message.method == "sendPhoto" and message.photo_size:
-        width, height = message.photo_size
-        body["photo"] = [photo_size(message.message_id, width, height)]
-        if message.caption:
-            body["caption"] = message.caption
-    else:
-        body["text"] = message.text
-    return body
+def json_param(value: Any) -> Any:
+    """A structured parameter (`allowed_updates`, `reply_markup`) arrives as JSON text in forms."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise BotApiError(400, "Bad Request: can't parse JSON parameter") from None
+    return value
 
 
-def photo_size(message_id: int, width: int, height: int) -> dict[str, Any]:
-    return {
-        "file_id": f"fake-photo-{message_id}",
-        "file_unique_id": f"fake-unique-{message_id}",
-        "width": width,
-        "height": height,
-    }
+def flag(value: Any) -> bool:
+    return value is True or str(value).lower() in {"true", "1"}
