@@ -35,11 +35,11 @@ def client_binding(origin: str, hub: str, rpc_origin: str | None = None) -> str:
 
 
 def management_urls(instance: str, query: str) -> dict[str, str]:
+    """The extension's set, less rewindPostUri: this host cannot rewind (it answers 501)."""
     return {
         "statusQueryGetUri": f"{instance}?{query}",
         "sendEventPostUri": f"{instance}/raiseEvent/{{eventName}}?{query}",
         "terminatePostUri": f"{instance}/terminate?reason={{text}}&{query}",
-        "rewindPostUri": f"{instance}/rewind?reason={{text}}&{query}",
         "purgeHistoryDeleteUri": f"{instance}?{query}",
         "restartPostUri": f"{instance}/restart?{query}",
         "suspendPostUri": f"{instance}/suspend?reason={{text}}&{query}",
@@ -51,5 +51,4 @@ def check_status_payload(origin: str, hub: str, instance_id: str) -> dict[str, s
     urls = management_urls(
         f"{origin}{WEBHOOK_PATH}/instances/{instance_id}", f"taskHub={hub}&connection={CONNECTION}"
     )
-    urls.pop("rewindPostUri")
     return {"id": instance_id, **urls}

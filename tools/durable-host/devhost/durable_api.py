@@ -72,8 +72,11 @@ async def start(request: Request) -> Response:
     has_body, token, valid = await _json_body(request)
     if not valid:
         return _error(400, "Invalid JSON content")
+    version = _query(request, "version")  # sent by the SDK's start_new(..., version=)
     try:
-        instance_id = engine.start_new(name, instance_id, _input_text(token) if has_body else None)
+        instance_id = engine.start_new(
+            name, instance_id, _input_text(token) if has_body else None, version
+        )
     except LookupError:
         known = "', '".join(engine.index.orchestrator_names.values())
         return _error(
@@ -202,7 +205,7 @@ async def operation(request: Request) -> Response:
         new_id = instance_id if _query(request, "restartWithNewInstanceId") == "false" else None
         started = engine.start_new(row["name"], new_id, row["input"])
         return JSONResponse(check_status_payload(_origin(request), engine.hub_name, started), 202)
-    else:
+    else:  # rewind among them: not faithful here, so not offered (no rewindPostUri either)
         return _error(501, f"The operation '{op}' is not supported by the local host.",
                       "System.NotSupportedException")  # fmt: skip
     return Response(status_code=code)

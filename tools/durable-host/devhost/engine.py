@@ -30,6 +30,7 @@ from devhost.steps import EpisodeStat, Step
 from devhost.store import Store, Transaction, WorkItem
 from devhost.timer_dispatch import TimerDispatch
 from devhost.timers import TimerQueue
+from devhost.versioning import MISMATCH_MESSAGE, MISMATCH_TYPE, Versioning
 
 log = logging.getLogger("devhost")
 
@@ -38,12 +39,18 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
     """Instances, their inboxes and episodes; activities, timers and entities via the mixins."""
 
     def __init__(
-        self, index: FunctionIndex, store: Store, clock: Clock, hub_name: str = "TestHubName"
+        self,
+        index: FunctionIndex,
+        store: Store,
+        clock: Clock,
+        hub_name: str = "TestHubName",
+        versioning: Versioning | None = None,
     ) -> None:
         self.index = index
         self.store = store
         self.clock = clock
         self.hub_name = hub_name
+        self.versioning = versioning or Versioning()
         self.active: dict[str, Instance] = {}
         self.stats: list[EpisodeStat] = []
         self.on_episode: Callable[[EpisodeStat], None] | None = None
@@ -114,14 +121,22 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
         return h.timestamp(self.clock.now())
 
     # -- client operations -----------------------------------------------------------------------
-    def start_new(self, name: str, instance_id: str | None, input_text: str | None) -> str:
+    def start_new(
+        self,
+        name: str,
+        instance_id: str | None,
+        input_text: str | None,
+        version: str | None = None,
+    ) -> str:
         real = self.index.orchestrator_names.get(name.lower())
         if real is None:
             raise LookupError(name)
         instance_id = instance_id or uuid.uuid4().hex
+        if version is None:
+            version = self.versioning.default_version
         with self.store.transaction() as tx:
             step = Step(tx)
-            self._create_instance(step, real, instance_id, input_text, None)
+            self._create_instance(step, real, instance_id, input_text, None, version)
         for run in step.after:
             run()
         return instance_id
@@ -133,17 +148,19 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
         instance_id: str,
         input_text: str | None,
         parent: dict[str, Any] | None,
+        version: str,
     ) -> None:
         # An existing instance with this id is replaced, like the extension's default.
         step.tx.purge_instance(instance_id)
         now = self._now()
         instance = Instance(
-            instance_id, name, uuid.uuid4().hex, "Pending", input_text, now, now, parent=parent
-        )
+            instance_id, name, uuid.uuid4().hex, "Pending", input_text, now, now, parent=parent,
+            version=version,
+        )  # fmt: skip
         step.tx.put_instance(instance.row())
         started = h.execution_started(
             self.clock.now(), name, instance_id, instance.execution_id, input_text,
-            _parent_instance(parent),
+            h.parent_instance(parent), version,
         )  # fmt: skip
         payload = {"event": started, "execution_id": instance.execution_id}
         work_id = step.tx.add_work("message", instance_id, payload)
@@ -169,11 +186,13 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
         if instance is None:
             return 410 if self.store.instance(instance_id) else 404
         with self.store.transaction() as tx:
+            # DTFx runs a step for it: the orchestration completes as Terminated, with the reason.
+            now = self.clock.now()
             step = Step(tx)
-            step.events.append(
-                h.event(h.EventType.EXECUTION_TERMINATED, self.clock.now(), Input=reason)
-            )
+            step.events.append(h.event(h.EventType.ORCHESTRATOR_STARTED, now))
+            step.events.append(h.event(h.EventType.EXECUTION_TERMINATED, now, Input=reason))
             self._finish(step, instance, "Terminated", json.dumps(reason))
+            step.events.append(h.event(h.EventType.ORCHESTRATOR_COMPLETED, now))
             self._commit_instance(step, instance)
         for run in step.after:
             run()
@@ -246,25 +265,25 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
                 messages = self._next_messages(instance)
                 if not messages:
                     return
+                if not self.versioning.accepts(instance.version):
+                    if not self._version_mismatch(instance, messages):
+                        return
+                    continue
                 await self._episode(instance, messages)
         finally:
             self._draining.discard(instance_id)
 
     def _next_messages(self, instance: Instance, limit: int = 200) -> list[Message]:
-        rt = instance.runtime
-        single = bool(rt.retries or rt.retry_timers)
+        """The next episode's new events, in arrival order.
+
+        External events are taken as they come, whether or not the orchestrator waits for that
+        name yet, as the extension appends them; the SDK then does what it does with them.
+        """
+        single = bool(instance.runtime.retries or instance.runtime.retry_timers)
         stale: list[Message] = []
         chosen: list[Message] = []
-        wanted = {name: count - rt.delivered.get(name, 0) for name, count in rt.waits.items()}
         for message in instance.inbox:
-            if message.external:
-                # Held back until the orchestrator waits for it: avoids SDK issue #507, where an
-                # early event is kept forever and answers every later wait of the same name.
-                name = message.event["Name"]
-                if wanted.get(name, 0) <= 0:
-                    continue
-                wanted[name] -= 1
-            elif message.execution_id != instance.execution_id:
+            if not message.external and message.execution_id != instance.execution_id:
                 stale.append(message)
                 continue
             if message.event["EventType"] == h.EventType.EXECUTION_STARTED:
@@ -286,10 +305,6 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
         started = time.perf_counter()
         events = [m.event for m in messages]
         opened = h.event(h.EventType.ORCHESTRATOR_STARTED, self.clock.now())
-        for message in messages:
-            if message.external:
-                name = message.event["Name"]
-                instance.runtime.delivered[name] = instance.runtime.delivered.get(name, 0) + 1
         handle = self.index.orchestrator(instance.name)
         new_texts = [json.dumps(e) for e in [opened, *events]]
         context = instance.context_json(new_texts)
@@ -326,6 +341,35 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
             instance.instance_id, stat.total_seconds * 1000,
         )  # fmt: skip
 
+    def _version_mismatch(self, instance: Instance, messages: list[Message]) -> bool:
+        """DTFx's dispatcher: `Reject` leaves the work untouched, `Fail` fails the instance.
+
+        Returns whether the instance changed (and its inbox should be looked at again).
+        """
+        if self.versioning.failure == "Reject":
+            log.warning(
+                "Orchestration '%s' (Id=%s) has version '%s', which this host "
+                "(defaultVersion '%s', %s) does not run: left as it is",
+                instance.name, instance.instance_id, instance.version,
+                self.versioning.default_version, self.versioning.match,
+            )  # fmt: skip
+            return False
+        opened = h.event(h.EventType.ORCHESTRATOR_STARTED, self.clock.now())
+        failure = {"ErrorType": MISMATCH_TYPE, "ErrorMessage": MISMATCH_MESSAGE,
+                   "StackTrace": None, "InnerFailure": None, "IsNonRetriable": True}  # fmt: skip
+        with self.store.transaction() as tx:
+            step = Step(tx, events=[opened, *(m.event for m in messages)])
+            for message in messages:
+                tx.delete_work(message.work_id)
+                instance.inbox.remove(message)
+            output = json.dumps(f"{MISMATCH_TYPE}: {MISMATCH_MESSAGE}")
+            self._finish(step, instance, "Failed", output, failure)
+            step.events.append(h.event(h.EventType.ORCHESTRATOR_COMPLETED, self.clock.now()))
+            self._commit_instance(step, instance)
+        for run in step.after:
+            run()
+        return True
+
     def _commit_instance(self, step: Step, instance: Instance) -> None:
         """Append the step's history events and save the row (inside the open transaction)."""
         played = []
@@ -341,18 +385,31 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
         step.tx.put_instance(instance.row())
         step.events = []
 
-    def _finish(self, step: Step, instance: Instance, status: str, output: str | None) -> None:
-        """Final status; pending work of the instance is dropped and a parent is told."""
+    def _finish(
+        self,
+        step: Step,
+        instance: Instance,
+        status: str,
+        output: str | None,
+        failure: dict[str, Any] | None = None,
+    ) -> None:
+        """Final status; pending work of the instance is dropped and a parent is told.
+
+        `failure` is DTFx FailureDetails, set when the host (not the orchestrator) fails it.
+        """
         codes = {"Completed": 1, "Failed": 3, "Terminated": 5}
-        if status != "Terminated":
-            step.events.append(
-                h.event(
-                    h.EventType.EXECUTION_COMPLETED,
-                    self.clock.now(),
-                    OrchestrationStatus=codes[status],
-                    Result=output,
-                )
+        result = None if failure else output
+        if status == "Terminated":  # the reason as given, not JSON-encoded
+            result = json.loads(output) if output else None
+        step.events.append(
+            h.event(
+                h.EventType.EXECUTION_COMPLETED,
+                self.clock.now(),
+                OrchestrationStatus=codes[status],
+                Result=result,
+                FailureDetails=failure,
             )
+        )
         instance.status = status
         instance.output = output
         step.tx.delete_owner_work(instance.instance_id, ("message", "activity", "timer"))
@@ -369,16 +426,3 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
                 event = h.sub_orchestration_failed(self.clock.now(), task_id, str(reason), "")
             self._send(parent["instance_id"], event, parent["execution_id"], step=step)
         step.after.append(lambda: self.active.pop(instance.instance_id, None))
-
-
-def _parent_instance(parent: dict[str, Any] | None) -> dict[str, Any] | None:
-    if parent is None:
-        return None
-    return {
-        "Name": parent.get("name"),
-        "OrchestrationInstance": {
-            "InstanceId": parent["instance_id"],
-            "ExecutionId": parent["execution_id"],
-        },
-        "TaskScheduleId": parent["task_id"],
-    }

@@ -92,8 +92,7 @@ def _execute(engine: Engine, step: Step, instance: Instance, state: dict[str, An
                 rt.timers[str(number)] = engine.schedule_timer(step, instance, number, fire_at)
                 rt.timer_at[str(position)] = number
         elif kind == ActionType.WAIT_FOR_EXTERNAL_EVENT:
-            name = action["externalEventName"]
-            rt.waits[name] = rt.waits.get(name, 0) + 1
+            pass  # nothing to schedule: an event raised at any time is appended as it comes
         elif kind in (ActionType.CALL_ENTITY, ActionType.SIGNAL_ENTITY):
             _send_entity_op(engine, step, instance, number, action)
         else:
@@ -172,11 +171,14 @@ def _schedule_sub(
             "or is not an orchestrator function."
         )
     child_id = action.get("instanceId") or f"{instance.execution_id}:{number}"
+    version = action.get("version")
+    if version is None:  # the SDK's documented default: host.json's defaultVersion
+        version = engine.versioning.default_version
     if child_id == instance.instance_id:
         raise OrchestrationError("A sub-orchestration may not use its parent's instance id.")
     step.events.append(
         h.event(h.EventType.SUB_ORCHESTRATION_CREATED, engine.clock.now(), number, Name=name,
-                InstanceId=child_id, Input=action.get("input"), Version="")
+                InstanceId=child_id, Input=action.get("input"), Version=version)
     )  # fmt: skip
     parent = {
         "instance_id": instance.instance_id,
@@ -184,7 +186,7 @@ def _schedule_sub(
         "task_id": number,
         "name": instance.name,
     }
-    engine._create_instance(step, name, child_id, action.get("input"), parent)
+    engine._create_instance(step, name, child_id, action.get("input"), parent, version)
 
 
 def _send_entity_op(
@@ -217,7 +219,11 @@ def _send_entity_op(
 def _continue_as_new(
     engine: Engine, step: Step, instance: Instance, input_text: str | None
 ) -> None:
-    """Close this execution and start a fresh history; buffered external events carry over."""
+    """Close this execution and start a fresh history.
+
+    Events already appended to this execution stay with it (the extension's default, no
+    `preserveUnprocessedEvents`); those raised later reach the new one.
+    """
     step.events.append(
         h.event(h.EventType.EXECUTION_COMPLETED, engine.clock.now(), OrchestrationStatus=2,
                 Result=input_text)
@@ -233,6 +239,6 @@ def _continue_as_new(
     instance.output = None
     started = h.execution_started(
         engine.clock.now(), instance.name, instance.instance_id, instance.execution_id, input_text,
-        None,
+        h.parent_instance(instance.parent), instance.version,
     )  # fmt: skip
     engine._send(instance.instance_id, started, instance.execution_id, step=step)

@@ -66,17 +66,32 @@ def execution_started(
     execution_id: str,
     input_text: str | None,
     parent: dict[str, Any] | None = None,
+    version: str = "",
 ) -> Event:
     return event(
         EventType.EXECUTION_STARTED,
         at,
         Name=name,
-        Version="",
+        Version=version,
         Input=input_text,
         OrchestrationInstance={"InstanceId": instance_id, "ExecutionId": execution_id},
         ParentInstance=parent,
         Tags=None,
     )
+
+
+def parent_instance(parent: dict[str, Any] | None) -> dict[str, Any] | None:
+    """ExecutionStarted.ParentInstance of a sub-orchestration, from the host's parent record."""
+    if parent is None:
+        return None
+    return {
+        "Name": parent.get("name"),
+        "OrchestrationInstance": {
+            "InstanceId": parent["instance_id"],
+            "ExecutionId": parent["execution_id"],
+        },
+        "TaskScheduleId": parent["task_id"],
+    }
 
 
 def task_completed(at: datetime, task_id: int, result: str) -> Event:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 ACTIVE = frozenset({"Pending", "Running", "Suspended"})
@@ -20,29 +20,26 @@ class Runtime:
     timer_at: dict[str, int] = field(default_factory=dict)  # flat index -> timer id
     retries: dict[str, dict[str, Any]] = field(default_factory=dict)  # task id -> retry record
     retry_timers: dict[str, dict[str, Any]] = field(default_factory=dict)  # timer id -> record
-    waits: dict[str, int] = field(default_factory=dict)  # event name -> waits yielded
-    delivered: dict[str, int] = field(default_factory=dict)  # event name -> events delivered
 
     def take_id(self) -> int:
         self.next_id += 1
         return self.next_id - 1
-
-    def wants_event(self, name: str) -> bool:
-        return self.waits.get(name, 0) > self.delivered.get(name, 0)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
 
     @classmethod
     def from_json(cls, text: str) -> Runtime:
-        return cls(**json.loads(text))
+        # Rows written by older hosts may carry fields this one no longer keeps.
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in json.loads(text).items() if k in known})
 
 
 @dataclass
 class Message:
     work_id: int
     event: dict[str, Any]
-    execution_id: str | None  # None for external events, which outlive continue-as-new
+    execution_id: str | None  # None for external events: they go to whichever execution is current
     external: bool = False
 
 
@@ -58,6 +55,7 @@ class Instance:
     output: str | None = None  # JSON text
     custom_status: str | None = None  # JSON text
     parent: dict[str, Any] | None = None  # instance_id, execution_id, task_id, name
+    version: str = ""  # ExecutionStarted.Version, fixed for the instance's whole life
     runtime: Runtime = field(default_factory=Runtime)
     history: list[str] = field(default_factory=list)  # played events, JSON text each
     inbox: list[Message] = field(default_factory=list)
@@ -75,6 +73,7 @@ class Instance:
             "updated": self.updated,
             "parent": json.dumps(self.parent) if self.parent else None,
             "runtime": self.runtime.to_json(),
+            "version": self.version,
         }
 
     @classmethod
@@ -91,6 +90,7 @@ class Instance:
             custom_status=row["custom_status"],
             parent=json.loads(row["parent"]) if row["parent"] else None,
             runtime=Runtime.from_json(row["runtime"]),
+            version=row["version"] or "",
             history=history,
         )
 

@@ -26,6 +26,7 @@ from devhost.loader import ALL_METHODS, DEFAULT_APP, index_app, load_app
 from devhost.monitor import ROUTES as MONITOR_ROUTES
 from devhost.queues import QueueListener, QueueOptions
 from devhost.store import Store
+from devhost.versioning import Versioning
 
 log = logging.getLogger("devhost")
 
@@ -79,7 +80,10 @@ async def _close_sdk_session() -> None:
 def create_host(config: HostConfig) -> tuple[Starlette, Engine]:
     index = index_app(load_app(config.app) if isinstance(config.app, str) else config.app)
     host_json = read_host_json(config.host_json)
-    engine = Engine(index, Store(config.database), Clock(config.time_scale), hub_name(host_json))
+    engine = Engine(
+        index, Store(config.database), Clock(config.time_scale), hub_name(host_json),
+        Versioning.from_host_json(host_json),
+    )  # fmt: skip
     queue_options = QueueOptions.from_host_json(host_json)
     functions = HttpFunctions(index.http, engine.hub_name, engine.activity_pool)
 

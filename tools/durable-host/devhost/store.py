@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS instances (
     created TEXT NOT NULL,
     updated TEXT NOT NULL,
     parent TEXT,
-    runtime TEXT NOT NULL
+    runtime TEXT NOT NULL,
+    version TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS instances_created ON instances(created);
 CREATE TABLE IF NOT EXISTS history (
@@ -57,7 +58,7 @@ CREATE TABLE IF NOT EXISTS entities (
 
 INSTANCE_COLUMNS = (
     "instance_id", "name", "execution_id", "status", "input", "output", "custom_status",
-    "created", "updated", "parent", "runtime",
+    "created", "updated", "parent", "runtime", "version",
 )  # fmt: skip
 
 
@@ -137,6 +138,9 @@ class Store:
         # WAL + NORMAL survives a killed process (only an OS crash could lose the last commits).
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(instances)")}
+        if "version" not in columns:  # a state.db from before versioning
+            self._db.execute("ALTER TABLE instances ADD COLUMN version TEXT NOT NULL DEFAULT ''")
 
     def close(self) -> None:
         self._db.close()

@@ -22,7 +22,10 @@ app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 async def start(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     body = req.get_json() if req.get_body() else None
     instance_id = await client.start_new(
-        req.route_params["name"], req.route_params.get("instance_id"), body
+        req.route_params["name"],
+        req.route_params.get("instance_id"),
+        body,
+        version=req.params.get("version"),
     )
     return client.create_check_status_response(req, instance_id)
 
@@ -132,6 +135,21 @@ def append_line(job: dict[str, Any]) -> str:
     return job["line"]
 
 
+_releases: dict[str, threading.Event] = {}
+
+
+def release(key: str) -> threading.Event:
+    """The gate `held` waits on; a test sets it to let the activity finish."""
+    with _barriers_lock:
+        return _releases.setdefault(key, threading.Event())
+
+
+@app.activity_trigger(input_name="key")
+def held(key: str) -> str:
+    release(key).wait(30)
+    return key
+
+
 # -- orchestrators ----------------------------------------------------------------
 @app.orchestration_trigger(context_name="context")
 def chaining(context: df.DurableOrchestrationContext):
@@ -189,6 +207,15 @@ def event_first(context: df.DurableOrchestrationContext):
 
 
 @app.orchestration_trigger(context_name="context")
+def early_events(context: df.DurableOrchestrationContext):
+    """Waits twice on "Go" only after "Start": any "Go" raised before then arrives early."""
+    yield context.wait_for_external_event("Start")
+    first = yield context.wait_for_external_event("Go")
+    second = yield context.wait_for_external_event("Go")
+    return [first, second]
+
+
+@app.orchestration_trigger(context_name="context")
 def collect(context: df.DurableOrchestrationContext):
     items = []
     for _ in range(context.get_input()):
@@ -219,6 +246,36 @@ def retrying_child(context: df.DurableOrchestrationContext):
     if attempt < job["succeed_on"]:
         raise RuntimeError(f"child attempt {attempt}")
     return attempt
+
+
+@app.orchestration_trigger(context_name="context")
+def monitor(context: df.DurableOrchestrationContext):
+    """An eternal monitor: check, sleep an hour, start over with the new state until done."""
+    state = context.get_input()
+    check = yield context.call_activity("double", state["round"])
+    if state["round"] >= state["until"]:
+        return {"round": state["round"], "check": check, "version": context.version}
+    yield context.create_timer(context.current_utc_datetime + timedelta(hours=1))
+    context.continue_as_new({**state, "round": state["round"] + 1})
+    return None
+
+
+@app.orchestration_trigger(context_name="context")
+def holding(context: df.DurableOrchestrationContext):
+    return (yield context.call_activity("held", context.instance_id))
+
+
+@app.orchestration_trigger(context_name="context")
+def versioned(context: df.DurableOrchestrationContext):
+    """Its own version and those its sub-orchestrations get, without and with one given."""
+    child = yield context.call_sub_orchestrator("version_of")
+    pinned = yield context.call_sub_orchestrator("version_of", None, None, "0.5")
+    return {"own": context.version, "child": child, "pinned": pinned}
+
+
+@app.orchestration_trigger(context_name="context")
+def version_of(context: df.DurableOrchestrationContext):
+    return context.version
 
 
 @app.orchestration_trigger(context_name="context")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import httpx
 
 from durable_client import Durable
@@ -91,7 +89,7 @@ def test_history_hides_scheduling_rows_and_output_unless_asked(durable: Durable)
     assert "Result" not in plain[1]
     assert plain[1]["FunctionName"] == "say_hello"
     full = durable.status(links, showHistory="true", showHistoryOutput="true").json()
-    assert json.loads(full["historyEvents"][1]["Result"]) == "Hello Di"
+    assert full["historyEvents"][1]["Result"] == "Hello Di"  # parsed, as the extension does
 
 
 def test_suspend_and_resume(durable: Durable) -> None:
@@ -104,3 +102,27 @@ def test_suspend_and_resume(durable: Durable) -> None:
     assert durable.status(links).json()["runtimeStatus"] == "Suspended"
     assert durable.http.post(links["resumePostUri"].replace("{text}", "go")).status_code == 202
     assert durable.wait(links)["output"] == "later"
+
+
+def test_restart_with_new_or_same_instance_id(durable: Durable) -> None:
+    links = durable.start("chaining", "Re")
+    durable.wait(links)
+    base = links["restartPostUri"]
+    fresh = durable.http.post(base, params={"restartWithNewInstanceId": "true"})
+    assert fresh.status_code == 202
+    assert fresh.json()["id"] != links["id"]
+    assert durable.wait(fresh.json())["output"] == ["Hello Re", "Hello Hello Re", 42]
+    same = durable.http.post(base, params={"restartWithNewInstanceId": "false"})
+    assert same.json()["id"] == links["id"]
+    assert durable.wait(links)["runtimeStatus"] == "Completed"
+
+
+def test_rewind_is_not_offered(durable: Durable) -> None:
+    # The host cannot rewind as the extension does, so it hands out no rewindPostUri and
+    # answers 501 instead of pretending.
+    links = durable.start("failing", 1)
+    assert durable.wait(links)["runtimeStatus"] == "Failed"
+    assert "rewindPostUri" not in links
+    url = links["statusQueryGetUri"].replace("?", "/rewind?reason=again&", 1)
+    assert durable.http.post(url).status_code == 501
+    assert durable.status(links).json()["runtimeStatus"] == "Failed"

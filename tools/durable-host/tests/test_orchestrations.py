@@ -67,6 +67,19 @@ def test_event_raised_before_the_wait_is_buffered(durable: Durable) -> None:
     assert status["output"] == ["ready-value", "go-value"]
 
 
+def test_early_events_answer_every_later_wait_like_azure(durable: Durable) -> None:
+    # azure-functions-durable-python#507: the extension appends an event at once; the SDK keeps
+    # one that came before its wait (the last one of that name) and hands it to every later wait.
+    links = durable.start("early_events")
+    assert durable.raise_event(links, "Go", "early-1").status_code == 202
+    assert durable.raise_event(links, "Go", "early-2").status_code == 202
+    assert durable.raise_event(links, "Start", None).status_code == 202
+    status = durable.wait(links, showHistory="true")
+    assert status["output"] == ["early-2", "early-2"]
+    raised = [e["Name"] for e in status["historyEvents"] if e["EventType"] == "EventRaised"]
+    assert raised == ["Go", "Go", "Start"]
+
+
 def test_events_of_one_name_are_delivered_in_order(durable: Durable) -> None:
     links = durable.start("collect", 3)
     for value in (1, 2, 3):
