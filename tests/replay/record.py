@@ -31,6 +31,10 @@ from fakes.replicate.testing import StubSite, running_fake, serve_app
 from tests.e2e.stack import Stack
 
 HISTORIES = Path(__file__).parent / "histories"
+# The exported JSON drops ExecutionStarted.Version, as the extension's does: each golden's
+# orchestration version is kept beside them, so a replay sees the context.version it ran with.
+VERSIONS = Path(__file__).parent / "golden_versions.json"
+recorded_versions: dict[str, str] = {}
 TIME_SCALE = 1000  # a 10-minute training timeout passes in 0.6 s
 API = "/runtime/webhooks/durabletask"
 WEBHOOK_WAIT = Schedule(starting=0.1, processing=0.1)  # the workflow waits, the webhook wins
@@ -65,6 +69,8 @@ def stack(training_timeout: str = "PT10M") -> Iterator[Stack]:
 def export(s: Stack, instance_id: str, name: str) -> None:
     body = s.http.get(f"{s.host.base_url}{API}/instances/{instance_id}", params=QUERY).json()
     path = HISTORIES / f"{name}.json"
+    row = s.host.engine.store.instance(instance_id)
+    recorded_versions[path.name] = row["version"] if row else ""
     path.write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{path}: {body['name']} {body['runtimeStatus']}, {len(body['historyEvents'])} events")
 
@@ -174,6 +180,7 @@ def main() -> int:
     for scenario, timeout in SCENARIOS:
         with stack(timeout) as s:
             scenario(s)
+    VERSIONS.write_text(json.dumps(recorded_versions, indent=1, sort_keys=True) + "\n")
     print(f"recorded in {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -6,6 +6,7 @@ differ would fail those instances in Azure (a non-determinism error), so it fail
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -13,7 +14,10 @@ import pytest
 
 from devhost.replayer import Replayer, ReplayResult
 
-HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+HERE = Path(__file__).parent
+HISTORIES = sorted((HERE / "histories").glob("*.json"))
+# Each golden's orchestration version (written by record.py): the JSON itself drops it.
+VERSIONS: dict[str, str] = json.loads((HERE / "golden_versions.json").read_text())
 # Telegram file links carry the bot token after /bot; SAS links carry their signature in sig=.
 SECRETS = re.compile(r"/bot\d+:[A-Za-z0-9_-]+|[?&]sig=")
 
@@ -43,7 +47,7 @@ def test_every_orchestration_has_goldens() -> None:
 
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
 def test_golden_replays(replayer: Replayer, path: Path) -> None:
-    result = replayer.replay(path)
+    result = replayer.replay(path, VERSIONS[path.name])
     assert result.ok, explain(result)
 
 

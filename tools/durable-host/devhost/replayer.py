@@ -11,7 +11,7 @@ import logging
 import sys
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from devhost.history_file import HistoryFileError, load
@@ -46,20 +46,31 @@ class Replayer:
     def for_app(cls, spec: str = DEFAULT_APP) -> Replayer:
         return cls(index_app(load_app(spec)))
 
-    def replay(self, path: str | Path) -> ReplayResult:
+    def replay(self, path: str | Path, version: str | None = None) -> ReplayResult:
+        """`version` is the instance's orchestration version (`context.version`): the history
+        JSON the extension returns drops `ExecutionStarted.Version`, so it is given here."""
         recorded = load(path)
+        if version is not None:
+            recorded = replace(recorded, version=version)
         difference = check(recorded, self.index.orchestrator(recorded.name))
         return ReplayResult(
             str(path), recorded.name, recorded.instance_id, len(recorded.events), difference
         )
 
-    def replay_files(self, paths: list[str | Path]) -> list[ReplayResult]:
-        return [self.replay(p) for p in paths]
+    def replay_files(
+        self, paths: list[str | Path], version: str | None = None
+    ) -> list[ReplayResult]:
+        return [self.replay(p, version) for p in paths]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devhost replay", description=__doc__)
     parser.add_argument("--app", default=DEFAULT_APP, help="module:attribute of the DFApp")
+    parser.add_argument(
+        "--version",
+        help="the instances' orchestration version, as context.version sees it (the exported "
+        "JSON does not carry it; default: what the file holds, else empty)",
+    )
     parser.add_argument("histories", nargs="+", help="exported history JSON files")
     args = parser.parse_args(argv)
     # The SDK warns about duplicate completions and loose types on replay; neither is a finding.
@@ -71,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     differing = 0
     for path in args.histories:
         try:
-            result = replayer.replay(path)
+            result = replayer.replay(path, args.version)
         except (OSError, HistoryFileError) as exc:
             print(f"ERROR {path}: {exc}", file=sys.stderr)
             return 2

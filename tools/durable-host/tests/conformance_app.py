@@ -279,6 +279,14 @@ def version_of(context: df.DurableOrchestrationContext):
 
 
 @app.orchestration_trigger(context_name="context")
+def by_version(context: df.DurableOrchestrationContext):
+    """Takes another path from version 2.0 on, as a versioned change of an orchestrator does."""
+    if context.version >= "2.0":
+        return (yield context.call_activity("double", 2))
+    return (yield context.call_activity("say_hello", "v1"))
+
+
+@app.orchestration_trigger(context_name="context")
 def counting(context: df.DurableOrchestrationContext):
     state = context.get_input()
     doubled = yield context.call_activity("double", state["n"])

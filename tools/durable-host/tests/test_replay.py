@@ -42,6 +42,7 @@ INPUTS: dict[str, Any] = {
     "failing": "x",
     "with_status": None,
     "counter_user": None,
+    "by_version": None,
 }
 
 
@@ -103,6 +104,17 @@ def test_a_changed_orchestrator_is_reported(recorded: dict[str, Path], name: str
     assert not result.ok
     assert result.orchestration == name
     assert result.difference.describe() == CHANGED[name]
+
+
+def test_the_version_given_is_the_one_the_code_sees(recorded: dict[str, Path]) -> None:
+    # The history JSON drops ExecutionStarted.Version, so the replay takes it as an argument.
+    replayer = Replayer.for_app("conformance_app:app")
+    assert replayer.replay(recorded["by_version"], version="").ok
+    newer = replayer.replay(recorded["by_version"], version="2.0")
+    assert newer.difference.describe() == (
+        "action #0 differs: the history has CallActivity say_hello, "
+        "the code now schedules CallActivity double"
+    )
 
 
 def test_both_shapes_report_the_same_difference(recorded: dict[str, Path], tmp_path: Path) -> None:
