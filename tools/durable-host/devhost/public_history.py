@@ -8,6 +8,12 @@ into the row that completes it (FunctionName, ScheduledTime, Input) and keeps on
 open; removes ExecutionStarted's OrchestrationInstance, ParentInstance, Version and Tags
 (renaming Name to FunctionName); parses Result into a JSON value with showHistoryOutput and
 removes it without; removes every Input without showInput. docs/local-host.md, "History JSON".
+
+Inputs are shown as DTFx stores them, not as the SDK sent them: the extension hands the action's
+`input` (the SDK's JSON text, a .NET string) to DTFx, which JSON-serializes it once more. An
+activity is scheduled through `ScheduleTask(name, version, params object[])`, so its input is
+that string wrapped in a one-element array (`["\"Jo\""]`); a sub-orchestration's, a
+continued or started orchestration's input is the string serialized (`"\"Jo\""`).
 """
 
 from __future__ import annotations
@@ -39,6 +45,26 @@ DEFAULTS: dict[int, dict[str, Any]] = {
 }  # fmt: skip
 SCHEDULING = {5: 4, 6: 4, 8: 7, 9: 7}  # completion type -> the type that scheduled it
 DROPPED_FROM_START = ("OrchestrationInstance", "ParentInstance", "Version", "Tags")
+TASK_KINDS = frozenset({4, 5, 6})
+SERIALIZED_INPUT_KINDS = frozenset({0, 7, 8, 9})
+_NET_ESCAPES = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def net_json(value: Any) -> str:
+    """JSON text as JSON.NET writes it (Formatting.None, default string escaping)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in _NET_ESCAPES.items():
+        text = text.replace(char, escape)
+    return text
+
+
+def dtfx_input(kind: int, text: str | None) -> str | None:
+    """The Input DTFx stores for a row whose host-side input is the SDK's JSON text `text`."""
+    if kind in TASK_KINDS:
+        return net_json([text])  # DTFx's params object[]: [null] when the action had no input
+    if kind in SERIALIZED_INPUT_KINDS and text is not None:
+        return net_json(text)  # a .NET string serialized: null stays null
+    return text
 
 
 def net_time(text: str) -> str:
@@ -92,6 +118,8 @@ def _row(
     row["Timestamp"] = net_time(row["Timestamp"])
     if "FireAt" in row:
         row["FireAt"] = net_time(row["FireAt"])
+    if kind in (0, 4, 7):  # the rows that carry their own input (completions get theirs below)
+        row["Input"] = dtfx_input(kind, row.get("Input"))
     if kind == h.EventType.EXECUTION_STARTED:
         row["FunctionName"] = row.pop("Name", None)
         for key in DROPPED_FROM_START:
@@ -108,7 +136,7 @@ def _row(
             row["ScheduledTime"] = net_time(origin["Timestamp"])
             row["FunctionName"] = origin.get("Name")
             if show_input:
-                row["Input"] = origin.get("Input")
+                row["Input"] = dtfx_input(kind, origin.get("Input"))
     if kind in (1, 5, 8):  # the completions that carry a Result
         if show_output:
             row["Result"] = parse_token(row.get("Result"))

@@ -274,6 +274,15 @@ def versioned(context: df.DurableOrchestrationContext):
 
 
 @app.orchestration_trigger(context_name="context")
+def without_inputs(context: df.DurableOrchestrationContext):
+    """An activity and a sub-orchestration called without input, one activity with a dict."""
+    plain = yield context.call_activity("say_hello")
+    shaped = yield context.call_activity("say_hello", {"city": "Tokyo"})
+    child = yield context.call_sub_orchestrator("version_of")
+    return [plain, shaped, child]
+
+
+@app.orchestration_trigger(context_name="context")
 def version_of(context: df.DurableOrchestrationContext):
     return context.version
 

@@ -27,12 +27,12 @@ def test_chaining_with_inputs_and_outputs(durable: Durable) -> None:
     status = durable.wait(durable.start("chaining", "Jo"), **FULL)
     started, *tasks, completed = _rows(status)
     assert started == {
-        "EventType": "ExecutionStarted", "FunctionName": "chaining", "Input": '"Jo"',
+        "EventType": "ExecutionStarted", "FunctionName": "chaining", "Input": '"\\"Jo\\""',
         "Correlation": None, "ParentTraceContext": None, "ScheduledStartTime": None,
         "Generation": None, "GenerateNewTrace": False,
     }  # fmt: skip
     assert tasks[0] == {"EventType": "TaskCompleted", "FunctionName": "say_hello",
-                        "Input": '"Jo"', "Result": "Hello Jo"}  # fmt: skip
+                        "Input": '["\\"Jo\\""]', "Result": "Hello Jo"}  # fmt: skip
     assert [t["Result"] for t in tasks] == ["Hello Jo", "Hello Hello Jo", 42]
     assert completed == {
         "EventType": "ExecutionCompleted",
@@ -83,7 +83,7 @@ def test_events_sub_orchestrations_and_termination(durable: Durable) -> None:
     assert child == {
         "EventType": "SubOrchestrationInstanceCompleted",
         "FunctionName": "chaining",
-        "Input": '"child"',
+        "Input": '"\\"child\\""',
         "Result": ["Hello child", "Hello Hello child", 42],
     }
     assert "SubOrchestrationInstanceCreated" not in [r["EventType"] for r in rows]
@@ -99,6 +99,19 @@ def test_events_sub_orchestrations_and_termination(durable: Durable) -> None:
     ]  # fmt: skip
 
 
+def test_inputs_are_shown_as_dtfx_stores_them(durable: Durable) -> None:
+    """DTFx serializes the SDK's input text once more: activities as a one-element array."""
+    status = durable.wait(durable.start("without_inputs"), **FULL)
+    assert status["input"] is None
+    started, plain, shaped, child, _ = _rows(status)
+    assert started["Input"] is None  # no body: DTFx serializes nothing
+    assert plain["Input"] == '["null"]'  # the SDK's "null", wrapped as ScheduleTask's params
+    assert shaped["Input"] == '["{\\"city\\": \\"Tokyo\\"}"]'
+    assert child["EventType"] == "SubOrchestrationInstanceCompleted"
+    assert child["Input"] == '"null"'  # the SDK's "null" as a serialized .NET string
+    assert status["output"] == ["Hello None", "Hello {'city': 'Tokyo'}", "1.0"]
+
+
 def test_a_task_still_running_keeps_its_scheduled_row(durable: Durable) -> None:
     links = durable.start("holding")
     status = durable.wait_for(links, lambda s: len(s.get("historyEvents", [])) == 2)
@@ -107,7 +120,7 @@ def test_a_task_still_running_keeps_its_scheduled_row(durable: Durable) -> None:
     assert scheduled == {
         "EventType": "TaskScheduled",
         "Name": "held",
-        "Input": f'"{links["id"]}"',
+        "Input": f'["\\"{links["id"]}\\""]',
         "ParentTraceContext": None,
         "Tags": None,
     }
