@@ -5,8 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# n8n lives apart (2.4 GB): `make test` and `make n8n` install it, `make run` does not.
+N8N_STAMP := tools/n8n/node_modules/.installed
 
-.PHONY: deps run test lint format bench demo clean openapi
+.PHONY: deps run test lint format bench demo clean openapi n8n
 
 $(PY_STAMP): requirements.txt requirements-dev.txt tools/durable-host/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +19,10 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+$(N8N_STAMP): tools/n8n/package.json tools/n8n/package-lock.json
+	cd tools/n8n && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 # Headless Chromium drives the monitor page tests; Debian's package, installed once.
 .local/chromium.ok:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
@@ -24,14 +30,19 @@ $(NODE_STAMP): package.json package-lock.json
 
 deps: $(PY_STAMP) $(NODE_STAMP)
 
+# `make run N8N=1` sends the notifications to `make n8n` (started in a second terminal).
 run: deps
-	$(BIN)/python -m devstack
+	$(BIN)/python -m devstack $(if $(N8N),--with-n8n)
+
+# n8n on 127.0.0.1:5678 with the workflows of docs/n8n/, beside `make run N8N=1`.
+n8n: deps $(N8N_STAMP)
+	$(BIN)/python -m devstack.n8n_run
 
 # The whole flow against `make run` (it starts the stack itself when none is running).
 demo: deps
 	$(BIN)/python -m devstack.demo
 
-test: deps .local/chromium.ok
+test: deps .local/chromium.ok $(N8N_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

@@ -19,6 +19,7 @@ from calendary.domain.image_urls import (
     ImageUrlPolicy,
     check_image_url,
     redact_url,
+    telegram_file_url,
 )
 from calendary.domain.requests import UploadImagesRequest
 from calendary.storage.pending_uploads import save_urls
@@ -42,10 +43,18 @@ async def upload_images_http(
     refs = body.image_refs()
     if len(refs) > settings.max_images_per_request:
         return fail(400, f"at most {settings.max_images_per_request} images per request")
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    if not token and any(r.telegram_file_path for r in refs):
+        return fail(400, "telegramFilePath needs TelegramBotToken in the service's settings")
+    urls = [
+        r.url
+        or telegram_file_url(settings.telegram_api_base_url, token, r.telegram_file_path or "")
+        for r in refs
+    ]
     policy = ImageUrlPolicy.from_setting(settings.image_url_allowed_hosts)
-    for index, ref in enumerate(refs):
+    for index, url in enumerate(urls):
         try:
-            check_image_url(ref.url, policy)
+            check_image_url(url, policy)
         except ImageUrlError as exc:  # its text never repeats the URL (it may hold a bot token)
             return fail(400, f"image {index}: {exc}")
 
@@ -53,11 +62,14 @@ async def upload_images_http(
     # The URLs carry the bot token: the workflow gets only the name of the blob holding them,
     # because Durable keeps inputs in its history and shows them through the status API.
     pending = paths.pending_upload_blob_name(body.user_id, instance_id)
-    await asyncio.to_thread(save_urls, services().blobs, pending, [r.url for r in refs])
+    await asyncio.to_thread(save_urls, services().blobs, pending, urls)
     job = UploadJob(
         chat_id=body.user_id,
         pending_blob=pending,
-        images=[UploadItem(source_id=r.source_id, display_url=redact_url(r.url)) for r in refs],
+        images=[
+            UploadItem(source_id=r.source_id, display_url=redact_url(u))
+            for r, u in zip(refs, urls, strict=True)
+        ],
         max_images_per_chat=settings.max_images_per_chat,
     )
     await client.start_new(names.UPLOAD_IMAGES, instance_id, job.dump())

@@ -22,7 +22,8 @@ def main() -> int:
     # Installed before anything starts, so a signal during start-up still stops everything.
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    stack = LocalStack()
+    # `make run N8N=1`: notifications go to `make n8n` instead of waiting in the queue.
+    stack = LocalStack(with_n8n="--with-n8n" in sys.argv[1:])
     code = 0
     try:
         stack.start()

@@ -1,4 +1,5 @@
-"""The local stack: Azurite (reused or owned), the fake Replicate, the local host, sample photos."""
+"""The local stack: Azurite (reused or owned), the fake Replicate, the local host, and the fake
+Telegram with the sample photos."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from typing import IO
 import httpx
 
 from devstack import azurite
-from devstack.photos import PhotoServer
+from devstack.n8n_setup import LOCAL_NOTIFY_URL, local_delivery_settings
+from devstack.photos import BOT_TOKEN, PhotoServer
 from fakes.replicate.config import DEFAULT_TOKEN
 
 ROOT = azurite.ROOT
@@ -27,7 +29,7 @@ LOOPBACK = "127.0.0.1"
 class Ports:
     host: int = 7071
     replicate: int = 7072
-    photos: int = 7073
+    photos: int = 7073  # the fake Telegram, which holds the sample photos
 
     @property
     def api(self) -> str:
@@ -45,10 +47,14 @@ def local_settings_values(path: Path = ROOT / "local.settings.json") -> dict[str
 
 
 def local_environment(
-    ports: Ports = Ports(), settings_file: Path = ROOT / "local.settings.json"
+    ports: Ports = Ports(),
+    settings_file: Path = ROOT / "local.settings.json",
+    *,
+    with_n8n: bool = False,
 ) -> dict[str, str]:
     """The settings the local stack needs. The environment wins, then `local.settings.json`
-    (which the host applies itself), then these defaults."""
+    (which the host applies itself), then these defaults. `with_n8n` delivers notifications to
+    `make n8n`; without it they stay in the queue, where `make demo` reads them."""
     defaults = {
         "AzureWebJobsStorage": azurite.CONNECTION_STRING,
         "ReplicateBaseUrl": f"http://{LOOPBACK}:{ports.replicate}/v1",
@@ -62,6 +68,8 @@ def local_environment(
         "TrainingTimeout": "PT2M",
         "GenerationTimeout": "PT1M",
     }
+    if with_n8n:
+        defaults |= local_delivery_settings(f"http://{LOOPBACK}:{ports.photos}", BOT_TOKEN)
     configured = os.environ.keys() | local_settings_values(settings_file).keys()
     return {**os.environ, **{k: v for k, v in defaults.items() if k not in configured}}
 
@@ -89,8 +97,10 @@ class LocalStack:
         *,
         output: IO[bytes] | None = None,
         state_dir: Path = ROOT / ".devhost",
+        with_n8n: bool = False,
     ) -> None:
         self.ports = ports
+        self.with_n8n = with_n8n
         self.state_dir = state_dir
         self._output = output
         self.children: dict[str, subprocess.Popen[bytes]] = {}
@@ -115,7 +125,7 @@ class LocalStack:
             raise
 
     def _start(self, ready_timeout: float) -> None:
-        env = local_environment(self.ports)
+        env = local_environment(self.ports, with_n8n=self.with_n8n)
         if azurite.is_running():
             self.reused_azurite = True
         else:
@@ -187,10 +197,16 @@ class LocalStack:
             f"  OpenAPI    {p.api}/api/openapi.json\n"
             f"  Monitor    {p.api}/monitor\n"
             f"  Replicate  http://{LOOPBACK}:{p.replicate}/v1 (fake; trainings ~10 s)\n"
+            f"  Telegram   http://{LOOPBACK}:{p.photos} (fake Bot API, token as below)\n"
             f"  Photos     {photos} ... file_6.jpg (samples)\n"
             f"  Storage    {storage}\n"
             f"  State      {_shown(self.state_dir)} (workflows resume after a restart)\n"
-            "Try `make demo` in another terminal. Press Ctrl-C to stop.\n"
+            + (
+                f"  Notices    to n8n at {LOCAL_NOTIFY_URL}: start it with `make n8n`\n"
+                if self.with_n8n
+                else "Try `make demo` in another terminal. "
+            )
+            + "Press Ctrl-C to stop.\n"
         )
 
 

@@ -15,11 +15,15 @@ Channel = Literal["telegram", "webhook"]
 
 
 def delivery_channel(settings: Settings) -> Channel | None:
-    """Telegram when a bot token is set, else the N8N webhook when its URL is set, else none."""
-    if settings.telegram_bot_token and settings.telegram_bot_token.get_secret_value().strip():
-        return "telegram"
+    """The N8N webhook when its URL is set, else Telegram when a bot token is set, else none.
+
+    The webhook wins because a token alone does not mean direct delivery: the service also
+    needs it to download the photos N8N names by Telegram file path.
+    """
     if settings.notification_webhook_url and settings.notification_webhook_url.strip():
         return "webhook"
+    if settings.telegram_bot_token and settings.telegram_bot_token.get_secret_value().strip():
+        return "telegram"
     return None
 
 

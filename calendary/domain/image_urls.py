@@ -105,3 +105,11 @@ _URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>]+")
 def redact_urls_in(text: str) -> str:
     """Every URL inside free text (e.g. an error Replicate reports) as `redact_url` leaves it."""
     return _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), text)
+
+
+def telegram_file_url(api_base_url: str, bot_token: str, file_path: str) -> str:
+    """Telegram's download link for a `getFile` path: `{base}/file/bot<token>/<path>`.
+
+    A secret like the token it contains: kept out of workflow inputs, logs and answers.
+    """
+    return f"{api_base_url.rstrip('/')}/file/bot{bot_token}/{file_path.lstrip('/')}"

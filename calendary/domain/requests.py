@@ -37,11 +37,35 @@ class ApiRequest(BaseModel):
         return data
 
 
+# Telegram's `getFile` answers a path like `photos/file_12.jpg`. No segment may start with a
+# dot (so no `..`), and there is no query or scheme: the service decides where it points.
+TelegramFilePath = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$", max_length=256
+    ),
+]
+
+
 class ImageRef(ApiRequest):
-    url: HttpUrl
+    """An image by URL, or by the `file_path` of Telegram's `getFile`.
+
+    The file path lets a client (N8N) name a Telegram file without knowing the bot token: the
+    download link `…/file/bot<token>/<path>` is built by the service from `TelegramBotToken`,
+    so the token never passes through the client's requests or its execution records.
+    """
+
+    url: HttpUrl | None = None
+    telegram_file_path: TelegramFilePath | None = Field(default=None, alias="telegramFilePath")
     source_id: Annotated[str, StringConstraints(max_length=128)] | None = Field(
         default=None, alias="sourceId"
     )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ImageRef:
+        if (self.url is None) == (self.telegram_file_path is None):
+            raise ValueError("each image needs exactly one of url and telegramFilePath")
+        return self
 
 
 class UploadImagesRequest(ApiRequest):

@@ -55,15 +55,15 @@ def test_a_disabled_blueprint_is_empty_and_messages_stay_queued(
     assert host.pending() == 1
 
 
-def test_telegram_wins_when_both_are_set() -> None:
+def test_the_webhook_wins_when_both_are_set() -> None:
     both = Settings(
         _env_file=None,
         telegram_bot_token=SecretStr("1:abc"),
         notification_webhook_url="https://n8n.example/webhook/x",
     )
-    assert delivery_channel(both) == "telegram"
-    assert delivery_channel(Settings(_env_file=None, notification_webhook_url="https://n")) == (
-        "webhook"
+    assert delivery_channel(both) == "webhook"
+    assert delivery_channel(Settings(_env_file=None, telegram_bot_token=SecretStr("1:abc"))) == (
+        "telegram"
     )
     assert delivery_channel(Settings(_env_file=None, telegram_bot_token=SecretStr(""))) is None
     function, _ = queue_function(build_blueprint(both))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+from pydantic import SecretStr
+
+from calendary.composition import use_settings
 from tests.e2e.stack import BOT_TOKEN, Stack
 
 
@@ -56,3 +59,28 @@ def test_the_url_list_is_removed_when_nothing_was_downloaded(stack: Stack, chat_
     assert again.json()["data"]["skipped"] == [{"index": 0, "reason": "duplicate_source"}]
     _assert_no_token_in_workflows(stack, again.json()["data"]["instanceId"], expected=0)
     assert stack.blob_names(f"{chat_id}/.pending/") == []
+
+
+def test_a_telegram_file_path_is_fetched_with_the_service_own_token(
+    stack: Stack, chat_id: str
+) -> None:
+    stack.photo_url(44)  # served at /file/bot<token>/photos/file_44.jpg, as Telegram does
+    body = {"userId": chat_id, "images": [{"telegramFilePath": "photos/file_44.jpg"}]}
+    refused = stack.post("UploadImages", body)
+    assert refused.status_code == 400
+    assert "TelegramBotToken" in refused.json()["error"]
+
+    use_settings(
+        stack.settings.model_copy(
+            update={
+                "telegram_bot_token": SecretStr(BOT_TOKEN),
+                "telegram_api_base_url": stack.site.origin,
+            }
+        )
+    )
+    response = stack.post("UploadImages", body)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["imageCount"] == 1
+    assert BOT_TOKEN not in response.text
+    _assert_no_token_in_workflows(stack, response.json()["data"]["instanceId"], expected=1)

@@ -1,8 +1,9 @@
 """Static validation of the shipped N8N workflows in docs/n8n/ against the service's API.
 
-Target release: n8n 1.88.0 (1.x line, where `$env` is readable in expressions by default). The
-table below lists, per node type, the typeVersions that release ships; a file using anything else
-would fail to import there, so it fails here first.
+Target release: n8n 2.8.4, the one `tools/n8n` pins and the loop test (`tests/n8n/`) runs. The
+table below lists, per node type, the typeVersions that release ships (read from its
+`n8n-nodes-base/dist/types/nodes.json`); a file using anything else would not load there, so it
+fails here first.
 """
 
 from __future__ import annotations
@@ -20,21 +21,24 @@ from api import routes
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / "docs" / "n8n").glob("*.json"))
-N8N_RELEASE = "1.88.0"
+N8N_RELEASE = "2.8.4"
 ALLOWED_NODE_VERSIONS: dict[str, set[float]] = {
-    "n8n-nodes-base.telegramTrigger": {1, 1.1},
+    "n8n-nodes-base.telegramTrigger": {1, 1.1, 1.2},
     "n8n-nodes-base.telegram": {1, 1.1, 1.2},
-    "n8n-nodes-base.httpRequest": {1, 2, 3, 4, 4.1, 4.2},
-    "n8n-nodes-base.webhook": {1, 1.1, 2},
-    "n8n-nodes-base.respondToWebhook": {1, 1.1},
-    "n8n-nodes-base.if": {1, 2, 2.1, 2.2},
-    "n8n-nodes-base.switch": {1, 2, 3, 3.1, 3.2},
+    "n8n-nodes-base.httpRequest": {1, 2, 3, 4, 4.1, 4.2, 4.3, 4.4},
+    "n8n-nodes-base.webhook": {1, 1.1, 2, 2.1},
+    "n8n-nodes-base.respondToWebhook": {1, 1.1, 1.2, 1.3, 1.4, 1.5},
+    "n8n-nodes-base.if": {1, 2, 2.1, 2.2, 2.3},
+    "n8n-nodes-base.switch": {1, 2, 3, 3.1, 3.2, 3.3, 3.4},
     "n8n-nodes-base.set": {1, 2, 3, 3.1, 3.2, 3.3, 3.4},
     "n8n-nodes-base.wait": {1, 1.1},
+    "n8n-nodes-base.executeWorkflow": {1, 1.1, 1.2, 1.3},
     "n8n-nodes-base.executeWorkflowTrigger": {1, 1.1},
     "n8n-nodes-base.stopAndError": {1},
     "n8n-nodes-base.noOp": {1},
 }
+# The status poller follows the URL the service handed out; it calls no /api route itself.
+STATUS_URL = "={{ $('Poll input').item.json.statusQueryGetUri }}"
 SECRET_PATTERNS = {
     "Telegram bot token": re.compile(r"\d{6,}:[A-Za-z0-9_-]{30,}"),
     "bot token in a file URL": re.compile(r"bot\d+:"),
@@ -52,7 +56,12 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def _http_nodes(workflow: dict[str, Any]) -> list[dict[str, Any]]:
-    return [n for n in workflow["nodes"] if n["type"] == "n8n-nodes-base.httpRequest"]
+    """The HTTP nodes that call the service's routes."""
+    return [
+        n
+        for n in workflow["nodes"]
+        if n["type"] == "n8n-nodes-base.httpRequest" and n["parameters"]["url"] != STATUS_URL
+    ]
 
 
 def _route_for(url: str) -> routes.Route:
@@ -104,8 +113,31 @@ def test_there_are_the_three_workflows() -> None:
     assert {p.name for p in WORKFLOWS} == {
         "telegram-inbound.json",
         "telegram-notify.json",
-        "training-status-poll.json",
+        "status-poll.json",
     }
+
+
+def test_every_file_carries_the_same_tag_with_a_fixed_id() -> None:
+    # Without an id, `n8n import:workflow --separate` creates the tag once per file and fails
+    # on the second with `UNIQUE constraint failed: tag_entity.name`.
+    assert {json.dumps(_load(p)["tags"]) for p in WORKFLOWS} == {
+        json.dumps([{"id": "CalendaryKaizenTag", "name": "calendary-kaizen"}])
+    }
+
+
+def test_sub_workflow_calls_name_the_shipped_poller() -> None:
+    poller = _load(ROOT / "docs" / "n8n" / "status-poll.json")
+    calls = [
+        n
+        for p in WORKFLOWS
+        for n in _load(p)["nodes"]
+        if n["type"] == "n8n-nodes-base.executeWorkflow"
+    ]
+    assert calls, "the inbound workflow follows status URLs through the poller"
+    assert {n["parameters"]["workflowId"]["value"] for n in calls} == {poller["id"]}
+    [reader] = [n for n in poller["nodes"] if n["type"] == "n8n-nodes-base.httpRequest"]
+    assert reader["parameters"]["url"] == STATUS_URL
+    assert reader["parameters"].get("authentication", "none") == "none"  # no key to a stray URL
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -192,5 +224,20 @@ def test_inbound_takes_the_largest_photo_and_image_documents() -> None:
     text = json.dumps(workflow)
     assert "message.photo[$json.message.photo.length - 1].file_id" in text
     assert "message.document.mime_type" in text
-    # The bot token is read from N8N's environment at run time, never written in the file.
-    assert "$env.TELEGRAM_BOT_TOKEN" in text
+    # Photos are named by Telegram file path; the service adds the token, so it never is in
+    # n8n's execution data, and no expression reads n8n's environment (blocked in 2.x).
+    assert "telegramFilePath" in text
+    assert "$env" not in text
+    assert "/file/bot" not in text
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_telegram_text_is_sent_as_escaped_html(path: Path) -> None:
+    # Without parse_mode the node sends Markdown, which ids like `owner/telegram_flux_1` break.
+    for node in _load(path)["nodes"]:
+        params = node["parameters"]
+        if node["type"] == "n8n-nodes-base.telegram" and params.get("operation") == "sendMessage":
+            assert params["additionalFields"]["parse_mode"] == "HTML", node["name"]
+            assert params["additionalFields"]["appendAttribution"] is False, node["name"]
+            if "{{" in params["text"]:
+                assert "'&lt;'" in params["text"], node["name"]

@@ -46,3 +46,28 @@ def test_defaults_follow_the_seed() -> None:
 def test_bad_input_is_rejected(model: type, body: dict) -> None:
     with pytest.raises(ValidationError):
         model.model_validate(body)
+
+
+def test_an_image_is_named_by_url_or_by_telegram_file_path() -> None:
+    req = UploadImagesRequest.model_validate(
+        {"userId": "1", "images": [{"telegramFilePath": "photos/file_7.jpg", "sourceId": "u7"}]}
+    )
+    [ref] = req.image_refs()
+    assert (ref.url, ref.telegram_file_path, ref.source_id) == (None, "photos/file_7.jpg", "u7")
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        {"telegramFilePath": "../secrets"},
+        {"telegramFilePath": "photos/../../x"},
+        {"telegramFilePath": "/etc/passwd"},
+        {"telegramFilePath": "photos/a.jpg?x=1"},
+        {"telegramFilePath": "https://evil/x.jpg"},
+        {"url": "https://x/a.jpg", "telegramFilePath": "photos/a.jpg"},
+        {"sourceId": "only"},
+    ],
+)
+def test_a_bad_image_reference_is_refused(image: dict[str, str]) -> None:
+    with pytest.raises(ValidationError):
+        UploadImagesRequest.model_validate({"userId": "1", "images": [image]})
