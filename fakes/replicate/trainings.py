@@ -17,7 +17,8 @@ from fakes.replicate import lifecycle, problems, schemas
 from fakes.replicate.account import Account
 from fakes.replicate.archive import ArchiveError, count_training_images
 from fakes.replicate.jobs import Job, new_version_id
-from fakes.replicate.models import new_version
+from fakes.replicate.models import new_version, version_schema
+from fakes.replicate.published_schemas import PREDICTOR
 from fakes.replicate.validation import json_body, webhook_problems
 
 
@@ -36,7 +37,10 @@ class TrainingApi:
         destination = body.get("destination")
         if not isinstance(destination, str) or destination not in self.account.models:
             return problems.missing_destination()
-        fields = schemas.validate(body.get("input"), schemas.TRAINING_INPUT)
+        openapi = version_schema(self.account, trainer, trainer_version)
+        assert openapi is not None  # every configured trainer version is registered
+        training_input = schemas.input_schema(openapi, "TrainingInput")
+        fields = schemas.validate(body.get("input"), training_input)
         fields += webhook_problems(body)
         if fields:
             return problems.invalid_input(fields)
@@ -71,7 +75,7 @@ class TrainingApi:
                     time_limit=account.config.download_timeout,
                     max_bytes=account.config.max_zip_bytes,
                 )
-                steps = job.input.get("steps", 1000)
+                steps = job.input.get("steps", job.input.get("training_steps", 1000))
                 job.logs += f"Found {count} images\nTraining for {steps} steps\n"
             except ArchiveError as exc:
                 error = str(exc)
@@ -89,9 +93,7 @@ class TrainingApi:
                 job.origin,
                 account.now(),
             )
-            version = new_version(
-                version_id, account.now(), schemas.openapi_schema(schemas.PREDICTION_INPUT)
-            )
+            version = new_version(version_id, account.now(), PREDICTOR.openapi())
             account.versions.setdefault(job.destination, []).append(version)
             job.output = {"version": f"{job.destination}:{version_id}", "weights": weights}
             job.logs += "Training complete\n"
