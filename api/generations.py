@@ -12,10 +12,12 @@ from api import routes
 from api.chat_reads import read_chat
 from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body
+from api.input_checks import refused
 from calendary.composition import services
 from calendary.domain.chat_generations import check_can_generate
 from calendary.domain.requests import GenerateImageRequest
 from calendary.domain.responses import GenerateImageData
+from calendary.replicate.checked_inputs import generation_input_for
 from orchestrators import names
 from orchestrators.contracts import GenerationJob, GenerationResult
 
@@ -44,6 +46,22 @@ async def generate_image_http(
     check = check_can_generate(chat, body.training_id)
     if check in REFUSALS:
         return fail(*REFUSALS[check])
+    training = chat.training_by_id(body.training_id)
+    assert training is not None and training.version  # check_can_generate said so
+    svc = services()
+    inputs = generation_input_for(
+        svc.replicate(),
+        svc.schemas,
+        model=training.model_id,
+        version=training.version,
+        prompt=body.prompt,
+        seed=body.seed,
+        aspect_ratio=body.aspect_ratio,
+        num_inference_steps=body.num_inference_steps,
+    )
+    answer = await refused(inputs, f"the model {training.model_id}", ours=False)
+    if answer is not None:
+        return answer
 
     generation_id = uuid.uuid4().hex
     job = GenerationJob(

@@ -56,6 +56,7 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
         generation_id=job.generation_id,
         instance_id=context.instance_id,
         version=added["version"],
+        model=added.get("model_id") or "",
         prompt=job.prompt,
         seed=job.seed,
         aspect_ratio=job.aspect_ratio,

@@ -38,6 +38,7 @@ class GenerationAdded(StateModel):
     result: GenerationCheck
     generation: GenerationRecord | None = None
     version: str | None = None  # the trained version to run, when result == "ok"
+    model_id: str | None = None  # its model (owner/name)
 
 
 def add_generation(
@@ -47,7 +48,10 @@ def add_generation(
     training = state.training_by_id(request.training_id)
     if existing is not None:
         version = training.version if training else None
-        return state, GenerationAdded(result="ok", generation=existing, version=version)
+        model_id = training.model_id if training else None
+        return state, GenerationAdded(
+            result="ok", generation=existing, version=version, model_id=model_id
+        )
     check = check_can_generate(state, request.training_id)
     if check != "ok" or training is None:
         return state, GenerationAdded(result=check)
@@ -59,7 +63,9 @@ def add_generation(
         created_at=request.requested_at,
     )
     new_state = state.model_copy(update={"generations": (*state.generations, record)})
-    return new_state, GenerationAdded(result="ok", generation=record, version=training.version)
+    return new_state, GenerationAdded(
+        result="ok", generation=record, version=training.version, model_id=training.model_id
+    )
 
 
 def complete_generation(
