@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 
 # Replicate fetches the archive soon after the training starts; the link outlives a slow queue.
 ARCHIVE_LINK_TTL = timedelta(hours=6)
-TRAINING_EVENTS = ("completed",)
+# `logs` carries the step counter while the training runs: the webhook function keeps progress.
+TRAINING_EVENTS = ("logs", "completed")
 
 
 @bp.activity_trigger(input_name="request")

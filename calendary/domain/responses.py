@@ -80,6 +80,11 @@ class LatestTraining(ApiModel):
     version: str | None = Field(default=None, description="Version id (the part after ':').")
     created_at: datetime | None = None
     completed_at: datetime | None = None
+    progress: int | None = Field(
+        default=None,
+        description="Percent of the training steps done, from the trainer's logs; 100 once it "
+        "succeeded; null before the first step.",
+    )
 
 
 class ChatStatusData(ApiModel):
