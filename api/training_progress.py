@@ -2,7 +2,9 @@
 
 Replicate sends one per new log output (at most every 500 ms) for the whole training, so each is
 kept cheap: the percent is read from the logs, and only a rise is written (to the training's row,
-etag-guarded). A rise past a mark of `TrainingProgressNotifications` queues one notification.
+etag-guarded). Passing a tenth wakes the workflow with the percent for its custom status (nine
+times per training at most), and passing a mark of `TrainingProgressNotifications` queues one
+notification.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from calendary.replicate.models import Training
 from calendary.replicate.progress import steps_requested, training_percent
 from orchestrators import names
 from orchestrators.contracts import TrainingJob
+from orchestrators.replicate_wait import PROGRESS_MARKS, progress_event_name
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,13 @@ async def record_progress(
         training.id,
         percent,
     )
+    passed = [m for m in PROGRESS_MARKS if previous < m <= percent]
+    if passed:  # the workflow's custom status (and the monitor) shows it
+        name = progress_event_name(training.id, passed[-1])
+        try:
+            await client.raise_event(instance_id, name, {"percent": percent})
+        except Exception:  # it just finished: the row keeps the progress all the same
+            log.info("progress event not raised instance_id=%s percent=%d", instance_id, percent)
     crossed = [m for m in svc.settings.progress_marks if previous < m <= percent]
     if crossed:  # several marks passed at once: the user hears the latest only
         message = notifications.training_progress(

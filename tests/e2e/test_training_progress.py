@@ -1,4 +1,5 @@
-"""While a training runs, its `logs` webhooks show as a rising progress, without the workflow."""
+"""While a training runs, its `logs` webhooks show as a rising progress: every line in the chat
+status, a few in the workflow's custom status."""
 
 from __future__ import annotations
 
@@ -19,17 +20,25 @@ def test_chat_status_shows_a_rising_progress_and_marks_are_notified(
     stack.fake.fake.set_schedule(training=Schedule(starting=0.1, processing=1.5))
     started = stack.train(chat_id, steps=1000)
     seen: list[int] = []
+    workflow: list[int] = []  # the custom status, as the monitor shows it
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         latest = stack.status(chat_id)["latestTraining"]
         if latest["progress"] is not None and (not seen or latest["progress"] != seen[-1]):
             seen.append(latest["progress"])
+        custom = stack.instance(started["instanceId"]).get("customStatus") or {}
+        if custom.get("progress") is not None and custom["progress"] not in workflow:
+            workflow.append(custom["progress"])
         if latest["status"] == "succeeded":
             break
         time.sleep(0.05)
     stack.wait_instance(started["instanceId"])
     assert seen == sorted(seen) and seen[-1] == 100
     assert len([p for p in seen if 0 < p < 100]) >= 2, seen  # seen while it ran
+    stack.wait_instance(started["instanceId"])
+    workflow.append(stack.instance(started["instanceId"])["customStatus"]["progress"])
+    assert workflow == sorted(workflow) and workflow[-1] == 100
+    assert len([p for p in workflow if 0 < p < 100]) >= 2, workflow
     (row,) = stack.trainings(chat_id)
     assert row.progress == 100 and row.progress_at is not None
 
@@ -49,6 +58,7 @@ def test_chat_status_shows_a_rising_progress_and_marks_are_notified(
     history = stack.instance_family(started["instanceId"])[0]["historyEvents"]
     raised = [e.get("Name", "") for e in history if e["EventType"] == "EventRaised"]
     assert len([n for n in raised if n.startswith("ReplicateWebhook")]) == 1, raised
+    assert 1 <= len([n for n in raised if n.startswith("ReplicateProgress")]) <= 9, raised
 
 
 def test_progress_is_off_by_default(stack: Stack, chat_id: str) -> None:
