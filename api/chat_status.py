@@ -47,6 +47,7 @@ async def chat_status_http(
         ),
         image_count=summary.image_count,
         generation_count=summary.generation_count,
+        compute_seconds=summary.compute_seconds,
     )
     return ok(data.model_dump(mode="json", by_alias=True))
 

@@ -152,6 +152,8 @@ def _finish(
             "completed_at": outcome.completed_at or context.current_utc_datetime.isoformat(),
             "version": outcome.version,
             "error": outcome.error,
+            "predict_time": outcome.predict_time,
+            "hardware": outcome.hardware,
         },
     )
     if training.get("training_id"):

@@ -32,6 +32,7 @@ class GenerationRequest(StateModel):
     prompt: str
     seed: int | None = None
     requested_at: datetime
+    trigger_word_added: bool = False
 
 
 class GenerationAdded(StateModel):
@@ -61,6 +62,7 @@ def add_generation(
         prompt=request.prompt,
         seed=request.seed,
         created_at=request.requested_at,
+        trigger_word_added=request.trigger_word_added,
     )
     new_state = state.model_copy(update={"generations": (*state.generations, record)})
     return new_state, GenerationAdded(
@@ -77,6 +79,8 @@ def complete_generation(
     image_url: str | None = None,
     output_seed: int | None = None,
     replicate_id: str | None = None,
+    predict_time: float | None = None,
+    hardware: str | None = None,
 ) -> tuple[ChatState, GenerationRecord]:
     record = state.generation(generation_id)
     if record is None:
@@ -90,6 +94,8 @@ def complete_generation(
             "image_url": image_url,
             "output_seed": output_seed,
             "replicate_id": replicate_id,
+            "predict_time": predict_time,
+            "hardware": hardware,
         }
     )
     generations = tuple(

@@ -77,3 +77,5 @@ class GenerateImageRequest(ApiRequest):
         default="1:1", alias="aspectRatio"
     )
     num_inference_steps: int = Field(default=28, ge=1, alias="numInferenceSteps")
+    # A prompt without the training's trigger word gets it in front, unless this is false.
+    add_trigger_word: bool = Field(default=True, alias="addTriggerWord")

@@ -40,6 +40,8 @@ class TrainingRow(TableRow):
     created_at: datetime | None = Field(default=None, alias="CreatedAt")
     completed_at: datetime | None = Field(default=None, alias="CompletedAt")
     instance_id: str | None = Field(default=None, alias="InstanceId")
+    predict_time: float | None = Field(default=None, alias="PredictTime")
+    hardware: str | None = Field(default=None, alias="Hardware")
     # Written by the webhook function from `logs` events, never by the workflow.
     progress: int | None = Field(default=None, alias="Progress")
     progress_at: datetime | None = Field(default=None, alias="ProgressAt")
@@ -56,6 +58,9 @@ class GenerationRow(TableRow):
     status: str | None = Field(default=None, alias="Status")
     created_at: datetime | None = Field(default=None, alias="CreatedAt")
     completed_at: datetime | None = Field(default=None, alias="CompletedAt")
+    trigger_word_added: bool | None = Field(default=None, alias="TriggerWordAdded")
+    predict_time: float | None = Field(default=None, alias="PredictTime")
+    hardware: str | None = Field(default=None, alias="Hardware")
 
 
 Row = TypeVar("Row", bound=TableRow)
@@ -78,6 +83,8 @@ def training_row(chat_id: str, record: TrainingRecord) -> TrainingRow:
         created_at=record.created_at,
         completed_at=record.completed_at,
         instance_id=record.instance_id,
+        predict_time=record.predict_time,
+        hardware=record.hardware,
     )
 
 
@@ -94,6 +101,9 @@ def generation_row(chat_id: str, record: GenerationRecord) -> GenerationRow:
         status=record.status,
         created_at=record.created_at,
         completed_at=record.completed_at,
+        trigger_word_added=record.trigger_word_added,
+        predict_time=record.predict_time,
+        hardware=record.hardware,
     )
 
 
