@@ -3,6 +3,7 @@ status, a few in the workflow's custom status."""
 
 from __future__ import annotations
 
+import itertools
 import time
 
 from calendary.composition import use_settings
@@ -17,7 +18,7 @@ def test_chat_status_shows_a_rising_progress_and_marks_are_notified(
         stack.settings.model_copy(update={"training_progress_notifications": "25,50,75"})
     )
     stack.upload(chat_id, [1, 2, 3, 4, 5])
-    stack.fake.fake.set_schedule(training=Schedule(starting=0.1, processing=1.5))
+    stack.fake.fake.set_schedule(training=Schedule(starting=0.1, processing=1.8))
     started = stack.train(chat_id, steps=1000)
     seen: list[int] = []
     workflow: list[int] = []  # the custom status, as the monitor shows it
@@ -40,7 +41,9 @@ def test_chat_status_shows_a_rising_progress_and_marks_are_notified(
     assert workflow == sorted(workflow) and workflow[-1] == 100
     assert len([p for p in workflow if 0 < p < 100]) >= 2, workflow
     (row,) = stack.trainings(chat_id)
-    assert row.progress == 100 and row.progress_at is not None
+    # The row holds the last percent a logs webhook carried (the last lines may come only with
+    # the terminal webhook); the status shows 100 once the training succeeded.
+    assert row.progress is not None and 50 <= row.progress <= 100 and row.progress_at is not None
 
     kinds = [m["messageType"] for m in stack.messages(chat_id)]
     # Progress is queued by the webhook function, the rest by the workflow: only the ends are
@@ -52,9 +55,12 @@ def test_chat_status_shows_a_rising_progress_and_marks_are_notified(
     ]
     assert percents == [25, 50, 75]
 
-    # One logs webhook per progress line; the workflow itself heard only the end.
-    hooks = stack.fake.fake.ledger.webhooks(job_id=started["trainingId"])
-    assert len([h for h in hooks if h.event == "logs"]) >= 10
+    # Logs webhooks come at most every 500 ms, as Replicate sends them; the workflow heard the
+    # end and a few progress marks only.
+    hooks = [h for h in stack.fake.fake.ledger.webhooks(job_id=started["trainingId"])]
+    logs = [h.at for h in hooks if h.event == "logs"]
+    assert 3 <= len(logs) <= 5, logs
+    assert all(b - a >= 0.45 for a, b in itertools.pairwise(logs))
     history = stack.instance_family(started["instanceId"])[0]["historyEvents"]
     raised = [e.get("Name", "") for e in history if e["EventType"] == "EventRaised"]
     assert len([n for n in raised if n.startswith("ReplicateWebhook")]) == 1, raised
