@@ -109,6 +109,7 @@ class CreatePredictionInput(Contract):
     generation_id: str
     instance_id: str
     version: str
+    model: str = ""  # owner/name of the trained version: its schema is read from there
     prompt: str
     seed: int | None = None
     aspect_ratio: str

@@ -12,6 +12,11 @@ import azure.durable_functions as df
 from activities.contracts import CreatePredictionInput, JobRef, ReplicateJob
 from activities.replicate_calls import created_earlier, job_state, transient_raises, webhook_for
 from calendary.composition import services
+from calendary.replicate.checked_inputs import (
+    InputRefused,
+    SchemaError,
+    generation_input_for,
+)
 from calendary.replicate.errors import PermanentError
 from calendary.replicate.inputs import generation_input
 from calendary.replicate.jobs import from_prediction
@@ -37,12 +42,11 @@ async def create_prediction(request: dict[str, Any]) -> dict[str, Any]:
             svc.replicate().get_prediction(existing.replicate_id), "get prediction"
         )
         return from_prediction(prediction).dump()
-    inputs = generation_input(
-        job.prompt,
-        seed=job.seed,
-        aspect_ratio=job.aspect_ratio,
-        num_inference_steps=job.num_inference_steps,
-    )
+    try:
+        inputs = await _inputs(job)
+    except (InputRefused, SchemaError, PermanentError) as exc:
+        log.error("the version refuses the input chat_id=%s: %s", job.chat_id, exc)
+        return ReplicateJob(status="failed", error=str(exc)).dump()
     prediction = await created_earlier(
         svc.replicate().list_predictions,
         lambda p: prediction_created_by(
@@ -90,6 +94,32 @@ async def create_prediction(request: dict[str, Any]) -> dict[str, Any]:
         prediction.status,
     )
     return from_prediction(prediction).dump()
+
+
+async def _inputs(job: CreatePredictionInput) -> dict[str, Any]:
+    """Mapped onto the trained version's schema; a workflow started before the model was passed
+    along sends the seed's inputs, as it did then."""
+    if not job.model:
+        return generation_input(
+            job.prompt,
+            seed=job.seed,
+            aspect_ratio=job.aspect_ratio,
+            num_inference_steps=job.num_inference_steps,
+        )
+    svc = services()
+    return await transient_raises(
+        generation_input_for(
+            svc.replicate(),
+            svc.schemas,
+            model=job.model,
+            version=job.version,
+            prompt=job.prompt,
+            seed=job.seed,
+            aspect_ratio=job.aspect_ratio,
+            num_inference_steps=job.num_inference_steps,
+        ),
+        "read the version's schema",
+    )
 
 
 @bp.activity_trigger(input_name="request")

@@ -18,8 +18,8 @@ from activities.contracts import (
 )
 from activities.replicate_calls import created_earlier, job_state, transient_raises, webhook_for
 from calendary.composition import services
+from calendary.replicate.checked_inputs import InputRefused, SchemaError, training_input_for
 from calendary.replicate.errors import ConflictError, PermanentError
-from calendary.replicate.inputs import training_input
 from calendary.replicate.jobs import from_training
 from calendary.replicate.ownership import created_by
 from calendary.storage.tables import TrainingRow
@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 # Replicate fetches the archive soon after the training starts; the link outlives a slow queue.
 ARCHIVE_LINK_TTL = timedelta(hours=6)
+# `logs` carries the step counter while the training runs: the webhook function keeps progress.
+TRAINING_EVENTS = ("logs", "completed")
 
 
 @bp.activity_trigger(input_name="request")
@@ -78,14 +80,28 @@ async def start_training(request: dict[str, Any]) -> dict[str, Any]:
         )
     else:
         try:
+            inputs = await transient_raises(
+                training_input_for(
+                    svc.replicate(),
+                    svc.schemas,
+                    images_url=images_url,
+                    trigger_word=job.trigger_word,
+                    steps=job.steps,
+                ),
+                "read the trainer's schema",
+            )
             training = await transient_raises(
                 svc.replicate().create_training(
                     job.model_id,
-                    training_input(images_url, trigger_word=job.trigger_word, steps=job.steps),
+                    inputs,
                     webhook=webhook_for(job.instance_id),
+                    webhook_events_filter=TRAINING_EVENTS,
                 ),
                 "create training",
             )
+        except (InputRefused, SchemaError) as exc:
+            log.error("the trainer refuses the input chat_id=%s: %s", job.chat_id, exc)
+            return ReplicateJob(status="failed", error=str(exc)).dump()
         except PermanentError as exc:
             log.error(
                 "replicate refused the training chat_id=%s status=%s", job.chat_id, exc.status

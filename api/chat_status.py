@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import azure.durable_functions as df
 import azure.functions as func
 from pydantic import TypeAdapter, ValidationError
@@ -9,6 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 from api import routes
 from api.chat_reads import read_chat
 from api.envelope import fail, ok
+from calendary.composition import services
 from calendary.domain.chat_state import summarize
 from calendary.domain.requests import ChatId
 from calendary.domain.responses import ChatStatusData, LatestTraining
@@ -40,8 +43,20 @@ async def chat_status_http(
             version=latest.version,
             created_at=latest.created_at,
             completed_at=latest.completed_at,
+            progress=await _progress(chat_id, latest.training_id, latest.status),
         ),
         image_count=summary.image_count,
         generation_count=summary.generation_count,
+        compute_seconds=summary.compute_seconds,
     )
     return ok(data.model_dump(mode="json", by_alias=True))
+
+
+async def _progress(chat_id: str, training_id: str | None, status: str) -> int | None:
+    """Kept in the training's row by the webhook function (`api/training_progress.py`)."""
+    if status == "succeeded":
+        return 100
+    if not training_id:
+        return None
+    row = await asyncio.to_thread(services().trainings.get, chat_id, training_id)
+    return row.progress if row is not None else None

@@ -12,10 +12,13 @@ from api import routes
 from api.chat_reads import read_chat
 from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body
+from api.input_checks import refused
 from calendary.composition import services
 from calendary.domain.chat_generations import check_can_generate
 from calendary.domain.requests import GenerateImageRequest
 from calendary.domain.responses import GenerateImageData
+from calendary.domain.trigger_word import with_trigger_word
+from calendary.replicate.checked_inputs import generation_input_for
 from orchestrators import names
 from orchestrators.contracts import GenerationJob, GenerationResult
 
@@ -44,13 +47,35 @@ async def generate_image_http(
     check = check_can_generate(chat, body.training_id)
     if check in REFUSALS:
         return fail(*REFUSALS[check])
+    training = chat.training_by_id(body.training_id)
+    assert training is not None and training.version  # check_can_generate said so
+    prompt, added = body.prompt, False
+    if body.add_trigger_word:
+        prompt, added = with_trigger_word(body.prompt, training.trigger_word)
+    if len(prompt) > settings.max_prompt_length:
+        return fail(400, f"prompt: at most {settings.max_prompt_length} characters")
+    svc = services()
+    inputs = generation_input_for(
+        svc.replicate(),
+        svc.schemas,
+        model=training.model_id,
+        version=training.version,
+        prompt=prompt,
+        seed=body.seed,
+        aspect_ratio=body.aspect_ratio,
+        num_inference_steps=body.num_inference_steps,
+    )
+    answer = await refused(inputs, f"the model {training.model_id}", ours=False)
+    if answer is not None:
+        return answer
 
     generation_id = uuid.uuid4().hex
     job = GenerationJob(
         chat_id=body.user_id,
         generation_id=generation_id,
         training_id=body.training_id,
-        prompt=body.prompt,
+        prompt=prompt,
+        trigger_word_added=added,
         seed=body.seed,
         aspect_ratio=body.aspect_ratio,
         num_inference_steps=body.num_inference_steps,
@@ -69,7 +94,11 @@ async def generate_image_http(
     if result.outcome == "rejected":
         return fail(*REFUSALS.get(result.reason, (409, result.reason)))
     data = GenerateImageData(
-        generation_id=generation_id, status=result.status, image_url=result.image_url or None
+        generation_id=generation_id,
+        status=result.status,
+        image_url=result.image_url or None,
+        prompt=prompt,
+        trigger_word_added=added,
     )
     if result.status != "succeeded":
         return fail(

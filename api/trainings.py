@@ -14,10 +14,12 @@ from api import routes
 from api.chat_reads import read_chat
 from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body
+from api.input_checks import refused
 from calendary.composition import services
 from calendary.domain.chat_state import ChatState
 from calendary.domain.requests import CreateAndTrainModelRequest
 from calendary.domain.responses import CreateAndTrainModelData
+from calendary.replicate.checked_inputs import PLACEHOLDER_ARCHIVE, training_input_for
 from calendary.replicate.errors import ReplicateError
 from calendary.replicate.jobs import from_training
 from entities.chat import chat_entity
@@ -46,6 +48,17 @@ async def create_and_train_model_http(
         return fail(400, str(exc))
     if not settings.replicate_owner:
         return fail(503, "ReplicateOwner is not configured")
+    svc = services()
+    check = training_input_for(
+        svc.replicate(),
+        svc.schemas,
+        images_url=PLACEHOLDER_ARCHIVE,
+        trigger_word=body.trigger_word,
+        steps=body.steps,
+    )
+    answer = await refused(check, f"the trainer {settings.replicate_trainer_model}", ours=True)
+    if answer is not None:
+        return answer
     # A quick answer for the common cases; the chat entity decides races inside the workflow.
     chat = await read_chat(client, body.user_id)
     if len(chat.images) < settings.min_training_images:

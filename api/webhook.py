@@ -1,4 +1,5 @@
-"""POST /api/ReplicateWebHook?instanceId=...: a verified terminal webhook becomes a Durable event.
+"""POST /api/ReplicateWebHook?instanceId=...: a verified terminal webhook becomes a Durable event;
+a training's `logs` webhook becomes its progress (`training_progress`).
 
 Replicate retries the terminal webhook until it gets a 2xx, so duplicates, late deliveries and
 unknown instances are acknowledged with 200 and ignored; only a bad signature (401) or a body
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 
 from api import routes
 from api.envelope import fail, ok
+from api.training_progress import is_training, record_progress
 from calendary.composition import services
 from calendary.domain.replicate_job import ReplicateJob
 from calendary.domain.responses import WebhookAckData
@@ -37,14 +39,15 @@ WAITING = {
 }
 
 
-def parse_job(body: bytes) -> ReplicateJob:
-    """A training carries `output.version`; anything else reads as a prediction."""
+def parse_job(body: bytes) -> tuple[ReplicateJob, Training | None]:
+    """The job's few fields, and the whole training when it is one (see `is_training`)."""
     raw = json.loads(body)
     if not isinstance(raw, dict):
         raise ValueError("the body is not a JSON object")
-    if isinstance(raw.get("output"), dict):
-        return from_training(Training.model_validate(raw))
-    return from_prediction(Prediction.model_validate(raw))
+    if is_training(raw):
+        training = Training.model_validate(raw)
+        return from_training(training), training
+    return from_prediction(Prediction.model_validate(raw)), None
 
 
 def _ack(instance_id: str | None, outcome: str) -> func.HttpResponse:
@@ -71,11 +74,13 @@ async def replicate_webhook_http(
     if not INSTANCE_ID.fullmatch(instance_id):
         return fail(400, "instanceId query parameter is missing or malformed")
     try:
-        job = parse_job(body)
+        job, training = parse_job(body)
     except (ValueError, ValidationError):
         return fail(400, "the body is not a Replicate training or prediction")
     where = f"instance_id={instance_id} job_id={job.id} status={job.status} id={delivery.id}"
-    if not job.is_terminal:  # only the end matters; an early or reordered one is noise
+    if not job.is_terminal:  # before the end only a training's progress matters
+        if training is not None and await record_progress(client, instance_id, training):
+            return _ack(instance_id, "delivered")
         log.info("webhook ignored (not terminal) %s", where)
         return _ack(instance_id, "ignored")
     status = await client.get_status(instance_id)

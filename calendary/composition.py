@@ -17,6 +17,7 @@ import httpx
 from calendary import log_redaction
 from calendary.images.fetch import ImageFetcher, fetcher_from_settings
 from calendary.replicate.client import ReplicateClient
+from calendary.replicate.schema_cache import SchemaCache
 from calendary.replicate.webhooks import WebhookSecretProvider
 from calendary.settings import Settings, get_settings
 from calendary.storage.archive import ArchiveBuilder
@@ -40,6 +41,8 @@ class Services:
         default_factory=weakref.WeakKeyDictionary
     )
     _webhook_secret: WebhookSecretProvider | None = None
+    # Versions' input schemas, plain data shared by every loop's client.
+    schemas: SchemaCache = field(default_factory=SchemaCache)
 
     @cached_property
     def storage(self) -> StorageClients:

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
         default=None, alias="NotificationWebhookSecret"
     )
     notification_language: Literal["uk", "en"] = Field(default="uk", alias="NotificationLanguage")
+    # Percentages of a training at which the user hears of it, e.g. "25,50,75"; empty: never.
+    training_progress_notifications: str = Field(default="", alias="TrainingProgressNotifications")
 
     # Input limits.
     image_url_allowed_hosts: str = Field(default="api.telegram.org", alias="ImageUrlAllowedHosts")
@@ -79,6 +81,11 @@ class Settings(BaseSettings):
     upload_wait: timedelta = Field(default=timedelta(seconds=30), alias="UploadWaitTimeout")
     train_wait: timedelta = Field(default=timedelta(seconds=10), alias="TrainWaitTimeout")
     generate_wait: timedelta = Field(default=timedelta(seconds=60), alias="GenerateWaitTimeout")
+
+    @property
+    def progress_marks(self) -> tuple[int, ...]:
+        marks = (m.strip() for m in self.training_progress_notifications.split(","))
+        return tuple(sorted({int(m) for m in marks if m.isdigit() and 0 < int(m) < 100}))
 
     @property
     def allowed_image_hosts(self) -> frozenset[str]:

@@ -277,6 +277,7 @@ var appSettings = {
   NotificationWebhookUrl: notificationWebhookUrl
   NotificationWebhookSecret: notificationWebhookSecretInVault ? kvRef(keyVault.name, 'NotificationWebhookSecret') : ''
   NotificationLanguage: notificationLanguage
+  TrainingProgressNotifications: ''
   ImageUrlAllowedHosts: imageUrlAllowedHosts
   MinTrainingImages: '5'
   MaxImagesPerRequest: '20'

@@ -70,7 +70,8 @@ class GenerationJob(Job):
     chat_id: str
     generation_id: str
     training_id: str
-    prompt: str
+    prompt: str  # as it runs: with the trigger word when it was added
+    trigger_word_added: bool = False
     seed: int | None = None
     aspect_ratio: str
     num_inference_steps: int

@@ -43,6 +43,7 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
             "prompt": job.prompt,
             "seed": job.seed,
             "requested_at": context.current_utc_datetime.isoformat(),
+            "trigger_word_added": job.trigger_word_added,
         },
     )
     if added["result"] != "ok":
@@ -56,6 +57,7 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
         generation_id=job.generation_id,
         instance_id=context.instance_id,
         version=added["version"],
+        model=added.get("model_id") or "",
         prompt=job.prompt,
         seed=job.seed,
         aspect_ratio=job.aspect_ratio,
@@ -97,6 +99,8 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
             "image_url": stored.image_url or None,
             "output_seed": prediction.output_seed,
             "replicate_id": prediction.id or None,
+            "predict_time": prediction.predict_time,
+            "hardware": prediction.hardware,
         },
     )
     yield context.call_activity_with_retry(

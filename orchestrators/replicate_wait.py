@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +18,10 @@ from activities.contracts import JobRef, ReplicateJob
 from orchestrators import policies
 
 REPLICATE_EVENT = "ReplicateWebhook"
+PROGRESS_EVENT = "ReplicateProgress"
+# A training's workflow wakes at most at these percents; the webhook function raises the highest
+# mark a `logs` webhook passed (`api/training_progress.py`).
+PROGRESS_MARKS = tuple(range(10, 100, 10))
 log = logging.getLogger(__name__)
 
 
@@ -26,6 +30,19 @@ def event_name(job_id: str) -> str:
     wait and answers every later wait of that name with it (azure-functions-durable #507), so a
     shared name would let one stray event end every wait; a job's own name cannot be reused."""
     return f"{REPLICATE_EVENT}-{job_id}"
+
+
+def progress_event_name(job_id: str, mark: int) -> str:
+    """One name per job and mark, for the same reason as `event_name`."""
+    return f"{PROGRESS_EVENT}-{job_id}-{mark}"
+
+
+def _percent(value: Any, mark: int) -> int:
+    try:
+        payload = json.loads(value) if isinstance(value, str) else value
+        return max(mark, min(100, int(payload["percent"])))
+    except (ValueError, TypeError, KeyError):
+        return mark
 
 
 def _terminal(value: Any) -> ReplicateJob | None:
@@ -45,6 +62,7 @@ def await_replicate_job(
     job_id: str,
     timeout: timedelta,
     max_checks: int,
+    on_progress: Callable[[int], None] | None = None,
 ) -> Generator[Any, Any, ReplicateJob]:
     """Return the job's terminal state from its webhook, or from a check once the timer fires.
 
@@ -52,11 +70,25 @@ def await_replicate_job(
     wait starts again, `max_checks` times at most; then the job is cancelled, so it stops costing,
     and reported `timed_out` (unless the cancel reveals it had succeeded, its last webhook lost).
     A check that fails (Replicate or the network down past its retries) only means waiting on.
+    With `on_progress`, a progress event (a few per job, see `PROGRESS_MARKS`) is handed to it and
+    the same wait goes on: no action is scheduled for it, so histories without one replay as
+    before.
     """
+    # Each mark's wait is made once and kept: a second wait of the same name would miss its event.
+    marks = (
+        {m: context.wait_for_external_event(progress_event_name(job_id, m)) for m in PROGRESS_MARKS}
+        if on_progress is not None
+        else {}
+    )
     for _ in range(max_checks):
         timer = context.create_timer(context.current_utc_datetime + timeout)
         event = context.wait_for_external_event(event_name(job_id))
-        winner = yield context.task_any([event, timer])
+        winner = yield context.task_any([event, timer, *marks.values()])
+        while on_progress is not None and winner in marks.values():
+            mark = next(m for m, task in marks.items() if task == winner)
+            on_progress(_percent(winner.result, mark))
+            marks = {m: task for m, task in marks.items() if m > mark}
+            winner = yield context.task_any([event, timer, *marks.values()])
         if winner == event:
             timer.cancel()
             job = _terminal(event.result)

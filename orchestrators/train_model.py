@@ -114,6 +114,18 @@ def train_model(context: df.DurableOrchestrationContext) -> Generator[Any, Any, 
     )
     if started.is_terminal:  # found after a lost create answer, already ended: nothing to wait
         return (yield from _finish(context, job, model_id, started))
+
+    def show_progress(percent: int) -> None:
+        context.set_custom_status(
+            {
+                "stage": "training",
+                "trainingId": started.id,
+                "modelId": model_id,
+                "status": "processing",
+                "progress": percent,
+            }
+        )
+
     outcome = yield from await_replicate_job(
         context,
         check_activity=check_training,
@@ -121,6 +133,7 @@ def train_model(context: df.DurableOrchestrationContext) -> Generator[Any, Any, 
         job_id=started.id,
         timeout=timedelta(seconds=job.timeout_seconds),
         max_checks=job.max_checks,
+        on_progress=show_progress,
     )
     return (yield from _finish(context, job, model_id, outcome))
 
@@ -139,6 +152,8 @@ def _finish(
             "completed_at": outcome.completed_at or context.current_utc_datetime.isoformat(),
             "version": outcome.version,
             "error": outcome.error,
+            "predict_time": outcome.predict_time,
+            "hardware": outcome.hardware,
         },
     )
     if training.get("training_id"):
@@ -153,9 +168,9 @@ def _finish(
         yield from notify(context, job.chat_id, "training_complete", details)
     else:
         yield from notify(context, job.chat_id, "training_failed", ids)
-    context.set_custom_status(
-        {"stage": "finished", "trainingId": outcome.id, "modelId": model_id, "status": status}
-    )
+    finished = {"stage": "finished", "trainingId": outcome.id, "modelId": model_id}
+    finished |= {"status": status} | ({"progress": 100} if status == "succeeded" else {})
+    context.set_custom_status(finished)
     return TrainingResult(
         outcome=status,
         reason=outcome.error or "",

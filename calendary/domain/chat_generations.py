@@ -32,12 +32,14 @@ class GenerationRequest(StateModel):
     prompt: str
     seed: int | None = None
     requested_at: datetime
+    trigger_word_added: bool = False
 
 
 class GenerationAdded(StateModel):
     result: GenerationCheck
     generation: GenerationRecord | None = None
     version: str | None = None  # the trained version to run, when result == "ok"
+    model_id: str | None = None  # its model (owner/name)
 
 
 def add_generation(
@@ -47,7 +49,10 @@ def add_generation(
     training = state.training_by_id(request.training_id)
     if existing is not None:
         version = training.version if training else None
-        return state, GenerationAdded(result="ok", generation=existing, version=version)
+        model_id = training.model_id if training else None
+        return state, GenerationAdded(
+            result="ok", generation=existing, version=version, model_id=model_id
+        )
     check = check_can_generate(state, request.training_id)
     if check != "ok" or training is None:
         return state, GenerationAdded(result=check)
@@ -57,9 +62,12 @@ def add_generation(
         prompt=request.prompt,
         seed=request.seed,
         created_at=request.requested_at,
+        trigger_word_added=request.trigger_word_added,
     )
     new_state = state.model_copy(update={"generations": (*state.generations, record)})
-    return new_state, GenerationAdded(result="ok", generation=record, version=training.version)
+    return new_state, GenerationAdded(
+        result="ok", generation=record, version=training.version, model_id=training.model_id
+    )
 
 
 def complete_generation(
@@ -71,6 +79,8 @@ def complete_generation(
     image_url: str | None = None,
     output_seed: int | None = None,
     replicate_id: str | None = None,
+    predict_time: float | None = None,
+    hardware: str | None = None,
 ) -> tuple[ChatState, GenerationRecord]:
     record = state.generation(generation_id)
     if record is None:
@@ -84,6 +94,8 @@ def complete_generation(
             "image_url": image_url,
             "output_seed": output_seed,
             "replicate_id": replicate_id,
+            "predict_time": predict_time,
+            "hardware": hardware,
         }
     )
     generations = tuple(

@@ -45,6 +45,8 @@ class TrainingFinished(StateModel):
     completed_at: datetime
     version: str | None = None
     error: str | None = None
+    predict_time: float | None = None
+    hardware: str | None = None
 
 
 class GenerationCompleted(StateModel):
@@ -54,6 +56,8 @@ class GenerationCompleted(StateModel):
     image_url: str | None = None
     output_seed: int | None = None
     replicate_id: str | None = None
+    predict_time: float | None = None
+    hardware: str | None = None
 
 
 Handler = Callable[[ChatState, Any], tuple[ChatState, BaseModel]]
@@ -81,6 +85,8 @@ def _finished(s: ChatState, op: TrainingFinished) -> tuple[ChatState, BaseModel]
         completed_at=op.completed_at,
         version=op.version,
         error=op.error,
+        predict_time=op.predict_time,
+        hardware=op.hardware,
     )
 
 
@@ -93,6 +99,8 @@ def _generation_completed(s: ChatState, op: GenerationCompleted) -> tuple[ChatSt
         image_url=op.image_url,
         output_seed=op.output_seed,
         replicate_id=op.replicate_id,
+        predict_time=op.predict_time,
+        hardware=op.hardware,
     )
 
 

@@ -49,6 +49,8 @@ class TrainingRecord(StateModel):
     error: str | None = None
     created_at: datetime
     completed_at: datetime | None = None
+    predict_time: float | None = None  # compute seconds Replicate billed
+    hardware: str | None = None
 
     @property
     def is_active(self) -> bool:
@@ -66,6 +68,10 @@ class GenerationRecord(StateModel):
     status: GenerationStatus = "pending"
     created_at: datetime
     completed_at: datetime | None = None
+    # The training's trigger word was put before the user's prompt (`prompt` is what ran).
+    trigger_word_added: bool = False
+    predict_time: float | None = None
+    hardware: str | None = None
 
 
 class ChatState(StateModel):
@@ -110,6 +116,7 @@ class ChatSummary(StateModel):
     generation_count: int
     training_active: bool
     latest_training: TrainingSummary | None
+    compute_seconds: float  # predict_time of every training and generation of the chat
 
 
 def summarize(state: ChatState) -> ChatSummary:
@@ -120,6 +127,9 @@ def summarize(state: ChatState) -> ChatSummary:
         last_upload_at=state.last_upload_at,
         generation_count=len(state.generations),
         training_active=state.active_training is not None,
+        compute_seconds=round(
+            sum(j.predict_time or 0.0 for j in (*state.trainings, *state.generations)), 3
+        ),
         latest_training=None
         if latest is None
         else TrainingSummary(

@@ -109,6 +109,8 @@ def record_training_finished(
     completed_at: datetime,
     version: str | None = None,
     error: str | None = None,
+    predict_time: float | None = None,
+    hardware: str | None = None,
 ) -> tuple[ChatState, TrainingRecord]:
     """Record the outcome and free the slot. The first outcome wins; late repeats change nothing."""
     record = _training(state, instance_id)
@@ -120,6 +122,8 @@ def record_training_finished(
             "version": version,
             "error": error,
             "completed_at": completed_at,
+            "predict_time": predict_time,
+            "hardware": hardware,
         }
     )
     return _replace_training(state, record), record

@@ -46,6 +46,13 @@ def _lines(pairs: list[tuple[str, str | None]]) -> list[str]:
     return [f"- {key}: {value}" for key, value in pairs if value is not None and value != ""]
 
 
+def _compute(seconds: float | None, hardware: str | None) -> str | None:
+    """Replicate's billed `predict_time`, and the hardware when Replicate names it."""
+    if seconds is None:
+        return None
+    return f"{seconds:.1f} s" + (f" on {escape_text(hardware)}" if hardware else "")
+
+
 def _training_section(t: TrainingRecord) -> list[str]:
     pairs: list[tuple[str, str | None]] = [
         ("Training ID", escape_text(t.training_id) if t.training_id else None),
@@ -57,6 +64,7 @@ def _training_section(t: TrainingRecord) -> list[str]:
         ("Started", format_time(t.created_at)),
         ("Version", escape_text(t.version) if t.version else None),
         ("Completed", format_time(t.completed_at) if t.completed_at else None),
+        ("Compute", _compute(t.predict_time, t.hardware)),
     ]
     return ["## Training", "", *_lines(pairs), ""]
 
@@ -66,9 +74,11 @@ def _generation_section(g: GenerationRecord) -> list[str]:
     pairs: list[tuple[str, str | None]] = [
         ("Date", format_time(g.created_at)),
         ("Prompt", escape_text(g.prompt)),
+        ("Trigger Word Added", "yes" if g.trigger_word_added else None),
         ("Seed", str(seed) if seed is not None else None),
         ("Image", _url(g.image_url) if g.image_url else None),
         ("Status", g.status if g.status != "succeeded" else None),
+        ("Compute", _compute(g.predict_time, g.hardware)),
     ]
     # Generation ids are checked by paths.check_generation_id before they are recorded.
     return [f"### Generation {g.generation_id}", "", *_lines(pairs), ""]

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 MessageType = Literal[
     "upload_complete",
     "training_started",
+    "training_progress",
     "training_complete",
     "training_failed",
     "generation_complete",
@@ -30,6 +31,7 @@ _TEXTS: dict[Language, dict[MessageType, str]] = {
         "Усього в чаті: {total}.",
         "training_started": "Тренування розпочато! Модель: {model_id}. "
         "Ми повідомимо, коли вона буде готова.",
+        "training_progress": "Тренування виконано на {percent}%.",
         "training_complete": "Тренування завершено! Модель {model_id} готова до генерації.",
         "training_failed": "Тренування не вдалося. Спробуйте ще раз пізніше.",
         "generation_complete": "Зображення згенеровано!",
@@ -40,6 +42,7 @@ _TEXTS: dict[Language, dict[MessageType, str]] = {
         "Total in this chat: {total}.",
         "training_started": "Training started! Model: {model_id}. "
         "We will tell you when it is ready.",
+        "training_progress": "Training is {percent}% done.",
         "training_complete": "Training complete! Model {model_id} is ready for generation.",
         "training_failed": "Training failed. Please try again later.",
         "generation_complete": "Image generated!",
@@ -123,6 +126,14 @@ def training_started(
     return _build(
         "training_started", chat_id, training_id, language, metadata=meta, model_id=model_id
     )
+
+
+def training_progress(
+    chat_id: str, *, training_id: str, percent: int, language: Language
+) -> Notification:
+    meta = {"trainingId": training_id, "percent": percent}
+    key = f"{training_id}:{percent}"
+    return _build("training_progress", chat_id, key, language, metadata=meta, percent=percent)
 
 
 def training_complete(

@@ -24,6 +24,8 @@ class ReplicateJob(BaseModel):
     error: str | None = None
     created_at: str | None = None
     completed_at: str | None = None
+    predict_time: float | None = None  # seconds billed (`metrics.predict_time`)
+    hardware: str | None = None
 
     @field_validator("error")
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -10,11 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 ChatId = Annotated[str, StringConstraints(pattern=r"^-?[0-9]{1,20}$")]
 TrainingId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 HttpUrl = Annotated[str, StringConstraints(min_length=8, max_length=2048)]
-
-ASPECT_RATIOS = ("1:1", "16:9", "21:9", "3:2", "2:3", "4:5", "5:4", "3:4", "4:3", "9:16", "9:21")
-AspectRatio = Literal[
-    "1:1", "16:9", "21:9", "3:2", "2:3", "4:5", "5:4", "3:4", "4:3", "9:16", "9:21"
-]
 
 
 class ApiRequest(BaseModel):
@@ -92,7 +87,8 @@ class CreateAndTrainModelRequest(ApiRequest):
     trigger_word: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,32}$")] = Field(
         default="TOK", alias="triggerWord"
     )
-    steps: int = Field(default=1000, ge=3, le=6000)
+    # Bounds are the trainer's: checked against its published schema (`api/input_checks.py`).
+    steps: int = Field(default=1000, ge=1)
 
 
 class GenerateImageRequest(ApiRequest):
@@ -100,5 +96,10 @@ class GenerateImageRequest(ApiRequest):
     training_id: TrainingId = Field(alias="trainingId")
     prompt: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
     seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
-    aspect_ratio: AspectRatio = Field(default="1:1", alias="aspectRatio")
-    num_inference_steps: int = Field(default=28, ge=1, le=50, alias="numInferenceSteps")
+    # Choices and bounds are the trained version's, checked against its published schema.
+    aspect_ratio: Annotated[str, StringConstraints(max_length=16)] = Field(
+        default="1:1", alias="aspectRatio"
+    )
+    num_inference_steps: int = Field(default=28, ge=1, alias="numInferenceSteps")
+    # A prompt without the training's trigger word gets it in front, unless this is false.
+    add_trigger_word: bool = Field(default=True, alias="addTriggerWord")

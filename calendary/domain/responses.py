@@ -71,6 +71,11 @@ class GenerateImageData(ApiModel):
     generation_id: str
     status: str
     image_url: str | None = Field(default=None, description="Stored image blob URL, no SAS.")
+    prompt: str = Field(description="The prompt as it ran.")
+    trigger_word_added: bool = Field(
+        default=False,
+        description="The training's trigger word was missing and was put in front of the prompt.",
+    )
 
 
 class LatestTraining(ApiModel):
@@ -80,6 +85,11 @@ class LatestTraining(ApiModel):
     version: str | None = Field(default=None, description="Version id (the part after ':').")
     created_at: datetime | None = None
     completed_at: datetime | None = None
+    progress: int | None = Field(
+        default=None,
+        description="Percent of the training steps done, from the trainer's logs; 100 once it "
+        "succeeded; null before the first step.",
+    )
 
 
 class ChatStatusData(ApiModel):
@@ -87,6 +97,9 @@ class ChatStatusData(ApiModel):
     latest_training: LatestTraining | None = None
     image_count: int
     generation_count: int
+    compute_seconds: float = Field(
+        description="Replicate's predict_time of every training and generation of the chat."
+    )
 
 
 class AcceptedData(ApiModel):

@@ -28,6 +28,7 @@ from calendary.replicate.errors import (
 )
 from calendary.replicate.models import (
     Model,
+    ModelVersion,
     Prediction,
     PredictionPage,
     Training,
@@ -144,6 +145,12 @@ class ReplicateClient:
 
     async def get_model(self, owner: str, name: str) -> Model:
         return await self._call(Model, "GET", f"models/{_seg(owner)}/{_seg(name)}")
+
+    async def get_version(self, model: str, version_id: str) -> ModelVersion:
+        """GET /models/{owner}/{name}/versions/{id}: one version, with its `openapi_schema`."""
+        owner, _, name = model.partition("/")
+        path = f"models/{_seg(owner)}/{_seg(name)}/versions/{_seg(version_id)}"
+        return await self._call(ModelVersion, "GET", path)
 
     # Trainings ----------------------------------------------------------------------------------
 

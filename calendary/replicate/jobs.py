@@ -12,6 +12,10 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _predict_time(job: Training | Prediction) -> float | None:
+    return job.metrics.predict_time if job.metrics else None
+
+
 def from_training(training: Training) -> ReplicateJob:
     return ReplicateJob(
         id=training.id,
@@ -20,6 +24,8 @@ def from_training(training: Training) -> ReplicateJob:
         error=training.error_message,
         created_at=_iso(training.created_at),
         completed_at=_iso(training.completed_at),
+        predict_time=_predict_time(training),
+        hardware=training.hardware,
     )
 
 
@@ -33,4 +39,6 @@ def from_prediction(prediction: Prediction) -> ReplicateJob:
         error=prediction.error_message,
         created_at=_iso(prediction.created_at),
         completed_at=_iso(prediction.completed_at),
+        predict_time=_predict_time(prediction),
+        hardware=prediction.hardware,
     )

@@ -95,6 +95,7 @@ class _Job(_ApiObject):
     metrics: Metrics | None = None
     urls: JobUrls | None = None
     webhook: str | None = None
+    hardware: str | None = None  # not in Replicate's documented shape; kept when a body has it
 
     @property
     def is_terminal(self) -> bool:

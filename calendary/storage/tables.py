@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from azure.core.exceptions import ResourceNotFoundError
+from azure.core import MatchConditions
+from azure.core.exceptions import (
+    ResourceExistsError,
+    ResourceModifiedError,
+    ResourceNotFoundError,
+)
 from azure.data.tables import EdmType, EntityProperty, TableClient, UpdateMode
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,6 +40,11 @@ class TrainingRow(TableRow):
     created_at: datetime | None = Field(default=None, alias="CreatedAt")
     completed_at: datetime | None = Field(default=None, alias="CompletedAt")
     instance_id: str | None = Field(default=None, alias="InstanceId")
+    predict_time: float | None = Field(default=None, alias="PredictTime")
+    hardware: str | None = Field(default=None, alias="Hardware")
+    # Written by the webhook function from `logs` events, never by the workflow.
+    progress: int | None = Field(default=None, alias="Progress")
+    progress_at: datetime | None = Field(default=None, alias="ProgressAt")
 
 
 class GenerationRow(TableRow):
@@ -48,6 +58,9 @@ class GenerationRow(TableRow):
     status: str | None = Field(default=None, alias="Status")
     created_at: datetime | None = Field(default=None, alias="CreatedAt")
     completed_at: datetime | None = Field(default=None, alias="CompletedAt")
+    trigger_word_added: bool | None = Field(default=None, alias="TriggerWordAdded")
+    predict_time: float | None = Field(default=None, alias="PredictTime")
+    hardware: str | None = Field(default=None, alias="Hardware")
 
 
 Row = TypeVar("Row", bound=TableRow)
@@ -70,6 +83,8 @@ def training_row(chat_id: str, record: TrainingRecord) -> TrainingRow:
         created_at=record.created_at,
         completed_at=record.completed_at,
         instance_id=record.instance_id,
+        predict_time=record.predict_time,
+        hardware=record.hardware,
     )
 
 
@@ -86,6 +101,9 @@ def generation_row(chat_id: str, record: GenerationRecord) -> GenerationRow:
         status=record.status,
         created_at=record.created_at,
         completed_at=record.completed_at,
+        trigger_word_added=record.trigger_word_added,
+        predict_time=record.predict_time,
+        hardware=record.hardware,
     )
 
 
@@ -128,6 +146,39 @@ class RowTable(Generic[Row]):
 class TrainingsTable(RowTable[TrainingRow]):
     def __init__(self, table: TableClient) -> None:
         super().__init__(table, TrainingRow)
+
+    def raise_progress(
+        self, chat_id: str, training_id: str, percent: int, at: datetime
+    ) -> int | None:
+        """Store `percent` unless the row already shows as much. Returns the percent it replaced
+        (0 when none) or None when nothing changed. Webhooks run concurrently and may arrive out
+        of order: each write is guarded by the row's etag, so progress never goes back and each
+        rise is won by exactly one writer."""
+        fields = {"PartitionKey": chat_id, "RowKey": training_id, "Progress": percent}
+        fields["ProgressAt"] = at
+        for _ in range(5):
+            try:
+                entity = self._table.get_entity(chat_id, training_id)
+            except ResourceNotFoundError:  # the webhook came before the row was written
+                try:
+                    self._table.create_entity(fields)
+                except ResourceExistsError:
+                    continue
+                return 0
+            previous = entity.get("Progress") or 0
+            if percent <= previous:
+                return None
+            try:
+                self._table.update_entity(
+                    fields,
+                    mode=UpdateMode.MERGE,
+                    etag=entity.metadata["etag"],
+                    match_condition=MatchConditions.IfNotModified,
+                )
+            except ResourceModifiedError:
+                continue
+            return previous
+        return None
 
 
 class GenerationsTable(RowTable[GenerationRow]):

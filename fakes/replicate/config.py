@@ -36,6 +36,11 @@ class FakeConfig(BaseModel):
     webhook_timeout: float = 5.0
     download_timeout: float = 30.0
     max_zip_bytes: int = 1024 * 1024 * 1024
+    # Log lines with a step counter a training writes while it runs (one `logs` webhook each).
+    progress_lines: int = Field(default=10, ge=0)
+    # Replicate sends `output` and `logs` webhooks at most every 500 ms per job; more often, the
+    # newer state waits for the next one (or for `completed`).
+    event_interval: float = Field(default=0.5, ge=0)
     page_size: int = Field(default=100, ge=1)  # GET /v1/trainings, GET /v1/predictions
     trainers: dict[str, tuple[str, ...]] = {
         FAST_FLUX_TRAINER: ("f463fbfc97389e10a2f443a8a84b6953b1058eafbf0c9af4d84457ff07cb04db",),

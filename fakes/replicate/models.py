@@ -9,9 +9,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from fakes.replicate import problems, schemas
+from fakes.replicate import problems
 from fakes.replicate.account import Account
 from fakes.replicate.jobs import timestamp
+from fakes.replicate.published_schemas import trainer_schema
 from fakes.replicate.validation import field, json_body, required_fields
 
 MODEL_NAME = re.compile(r"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$")
@@ -59,13 +60,16 @@ def register_trainers(account: Account) -> None:
         owner, name = full_name.split("/")
         account.models[full_name] = new_model(owner, name, "public", "Trains FLUX LoRAs")
         account.versions[full_name] = [
-            new_version(
-                v,
-                account.now(),
-                schemas.openapi_schema(schemas.TRAINING_INPUT, "TrainingInput"),
-            )
-            for v in versions
+            new_version(v, account.now(), trainer_schema(full_name).openapi()) for v in versions
         ]
+
+
+def version_schema(account: Account, model: str, version_id: str) -> dict[str, Any] | None:
+    """The `openapi_schema` a model's version publishes."""
+    for version in account.versions.get(model, []):
+        if version["id"] == version_id:
+            return version["openapi_schema"]
+    return None
 
 
 def trained_model_of(account: Account, reference: str) -> str | None:

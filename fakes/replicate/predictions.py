@@ -20,7 +20,7 @@ from fakes.replicate.account import Account
 from fakes.replicate.expiry import expire
 from fakes.replicate.images import CONTENT_TYPES, dimensions, render
 from fakes.replicate.jobs import Job
-from fakes.replicate.models import trained_model_of
+from fakes.replicate.models import trained_model_of, version_schema
 from fakes.replicate.validation import field, json_body, webhook_problems
 
 PREFER_WAIT = re.compile(r"^wait(?:=([1-9]|[1-5][0-9]|60))?$")
@@ -48,11 +48,13 @@ class PredictionApi:
             for k in body
             if k not in ALLOWED_FIELDS
         ]
-        fields += schemas.validate(body.get("input"), schemas.PREDICTION_INPUT)
+        version_id = reference.rpartition(":")[2]
+        openapi = version_schema(self.account, model, version_id)
+        assert openapi is not None  # trained_model_of found the version
+        fields += schemas.validate(body.get("input"), schemas.input_schema(openapi, "Input"))
         fields += webhook_problems(body)
         if fields:
             return problems.invalid_input(fields)
-        version_id = reference.rpartition(":")[2]
         job = lifecycle.new_job(self.account, request, "prediction", model, version_id, body)
         job.task = asyncio.create_task(self._run(job))
         headers: dict[str, str] = {}
@@ -84,7 +86,9 @@ class PredictionApi:
     async def _run(self, job: Job) -> None:
         account = self.account
         schedule = account.config.prediction_schedule
-        values = schemas.with_defaults(job.input, schemas.PREDICTION_INPUT)
+        openapi = version_schema(account, job.model, job.version)
+        assert openapi is not None
+        values = schemas.with_defaults(job.input, schemas.input_schema(openapi, "Input"))
         seed = values.get("seed")
         if seed is None:
             seed = random.randrange(2**16)  # FLUX predictors pick a random seed and print it

@@ -1,86 +1,12 @@
-"""Input schemas of the trainer and of trained FLUX LoRA versions, and a validator for them.
+"""A validator for the input schemas a version publishes (`published_schemas`).
 
-The schemas are the JSON Schema Replicate publishes in a version's `openapi_schema`; errors follow
-the 422 body Replicate returns (`invalid_fields` with `type`, `field`, `description`).
+Errors follow the 422 body Replicate returns (`invalid_fields` with `type`, `field`,
+`description`); an enum is resolved through its `allOf` reference, as Cog writes it.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-ASPECT_RATIOS = ["1:1", "16:9", "21:9", "3:2", "2:3", "4:5", "5:4", "3:4", "4:3", "9:16", "9:21"]
-
-TRAINING_INPUT: dict[str, Any] = {
-    "title": "TrainingInput",
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "input_images": {"type": "string", "format": "uri"},
-        "trigger_word": {"type": "string", "default": "TOK"},
-        "lora_type": {"type": "string", "enum": ["subject", "style"], "default": "subject"},
-        "autocaption": {"type": "boolean", "default": True},
-        "autocaption_prefix": {"type": "string"},
-        "autocaption_suffix": {"type": "string"},
-        "steps": {"type": "integer", "minimum": 3, "maximum": 6000, "default": 1000},
-        "learning_rate": {"type": "number", "default": 0.0004},
-        "batch_size": {"type": "integer", "minimum": 1, "default": 1},
-        "resolution": {"type": "string", "default": "512,768,1024"},
-        "lora_rank": {"type": "integer", "minimum": 1, "maximum": 128, "default": 16},
-        "caption_dropout_rate": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.05},
-        "optimizer": {
-            "type": "string",
-            "enum": [
-                "prodigy",
-                "adam8bit",
-                "adamw8bit",
-                "lion8bit",
-                "adam",
-                "adamw",
-                "lion",
-                "adagrad",
-                "adafactor",
-            ],
-            "default": "adamw8bit",
-        },
-        "cache_latents_to_disk": {"type": "boolean", "default": False},
-        "gradient_checkpointing": {"type": "boolean", "default": False},
-        "layers_to_optimize_regex": {"type": "string"},
-    },
-}
-
-PREDICTION_INPUT: dict[str, Any] = {
-    "title": "Input",
-    "type": "object",
-    "required": ["prompt"],
-    "additionalProperties": False,
-    "properties": {
-        "prompt": {"type": "string"},
-        "image": {"type": "string", "format": "uri"},
-        "mask": {"type": "string", "format": "uri"},
-        "aspect_ratio": {"type": "string", "enum": [*ASPECT_RATIOS, "custom"], "default": "1:1"},
-        "width": {"type": "integer", "minimum": 256, "maximum": 1440},
-        "height": {"type": "integer", "minimum": 256, "maximum": 1440},
-        "prompt_strength": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.8},
-        "model": {"type": "string", "enum": ["dev", "schnell"], "default": "dev"},
-        "num_outputs": {"type": "integer", "minimum": 1, "maximum": 4, "default": 1},
-        "num_inference_steps": {"type": "integer", "minimum": 1, "maximum": 50, "default": 28},
-        "guidance_scale": {"type": "number", "minimum": 0, "maximum": 10, "default": 3},
-        "seed": {"type": "integer"},
-        "output_format": {"type": "string", "enum": ["webp", "jpg", "png"], "default": "webp"},
-        "output_quality": {"type": "integer", "minimum": 0, "maximum": 100, "default": 80},
-        "disable_safety_checker": {"type": "boolean", "default": False},
-        "go_fast": {"type": "boolean", "default": False},
-        "megapixels": {"type": "string", "enum": ["1", "0.25"], "default": "1"},
-        "lora_scale": {"type": "number", "minimum": -1, "maximum": 3, "default": 1},
-        "extra_lora": {"type": "string"},
-        "extra_lora_scale": {"type": "number", "minimum": -1, "maximum": 3, "default": 1},
-        "replicate_weights": {"type": "string"},
-    },
-}
-
-
-def openapi_schema(input_schema: dict[str, Any], name: str = "Input") -> dict[str, Any]:
-    return {"openapi": "3.0.2", "components": {"schemas": {name: input_schema}}}
 
 
 def _type_name(value: Any) -> str:
@@ -108,8 +34,25 @@ def _matches_type(value: Any, expected: str) -> bool:
     return given == expected
 
 
+def resolved(spec: dict[str, Any], openapi: dict[str, Any]) -> dict[str, Any]:
+    """A property with its `allOf: [{$ref}]` enum merged in."""
+    merged = {k: v for k, v in spec.items() if k != "allOf"}
+    components = openapi["components"]["schemas"]
+    for part in spec.get("allOf", []):
+        ref = part.get("$ref", "")
+        merged = {**components[ref.rsplit("/", 1)[1]], **merged} if ref else {**part, **merged}
+    return merged
+
+
+def input_schema(openapi: dict[str, Any], name: str) -> dict[str, Any]:
+    """The named input schema with every property resolved."""
+    schema = openapi["components"]["schemas"][name]
+    properties = {k: resolved(v, openapi) for k, v in schema["properties"].items()}
+    return {**schema, "properties": properties}
+
+
 def validate(value: Any, schema: dict[str, Any], root: str = "input") -> list[dict[str, str]]:
-    """Problems of `value` against a flat object schema, in Replicate's `invalid_fields` form."""
+    """Problems of `value` against a resolved flat object schema, as `invalid_fields`."""
     if not isinstance(value, dict):
         given = _type_name(value)
         text = f"Invalid type. Expected: object, given: {given}"

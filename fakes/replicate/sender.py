@@ -49,10 +49,13 @@ class WebhookSender:
         self._chains: dict[str, asyncio.Task[None]] = {}
         self._deferred: dict[str, list[Message]] = {}
         self._stale: dict[str, Message] = {}
+        self._last_logs: dict[str, float] = {}
 
     def emit(self, job: Job, event: str) -> None:
         """Queue the job's current state as `event`; one job's messages leave in order."""
         if job.webhook is None:
+            return
+        if event == "logs" and self._throttled(job.id):
             return
         message = Message(
             "msg_" + secrets.token_urlsafe(18),
@@ -75,6 +78,14 @@ class WebhookSender:
             batch += later or ([stale] if stale is not None else [])
         previous = self._chains.get(job.id)
         self._chains[job.id] = asyncio.create_task(self._send_after(previous, job, batch))
+
+    def _throttled(self, job_id: str) -> bool:
+        now = time.monotonic()
+        last = self._last_logs.get(job_id)
+        if last is not None and now - last < self._config().event_interval:
+            return True
+        self._last_logs[job_id] = now
+        return False
 
     def busy(self) -> bool:
         return any(not task.done() for task in list(self._chains.values()))

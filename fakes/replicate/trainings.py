@@ -17,7 +17,8 @@ from fakes.replicate import lifecycle, problems, schemas
 from fakes.replicate.account import Account
 from fakes.replicate.archive import ArchiveError, count_training_images
 from fakes.replicate.jobs import Job, new_version_id
-from fakes.replicate.models import new_version
+from fakes.replicate.models import new_version, version_schema
+from fakes.replicate.published_schemas import PREDICTOR
 from fakes.replicate.validation import json_body, webhook_problems
 
 
@@ -36,7 +37,10 @@ class TrainingApi:
         destination = body.get("destination")
         if not isinstance(destination, str) or destination not in self.account.models:
             return problems.missing_destination()
-        fields = schemas.validate(body.get("input"), schemas.TRAINING_INPUT)
+        openapi = version_schema(self.account, trainer, trainer_version)
+        assert openapi is not None  # every configured trainer version is registered
+        training_input = schemas.input_schema(openapi, "TrainingInput")
+        fields = schemas.validate(body.get("input"), training_input)
         fields += webhook_problems(body)
         if fields:
             return problems.invalid_input(fields)
@@ -57,6 +61,18 @@ class TrainingApi:
     async def cancel(self, request: Request) -> Response:
         return lifecycle.cancel(self.account, request.path_params["id"], "training")
 
+    async def _train(self, job: Job, seconds: float) -> None:
+        """The processing time, spent writing progress lines (a `logs` event each)."""
+        lines = self.account.config.progress_lines
+        steps = steps_of(job)
+        for tick in range(1, lines + 1):
+            await asyncio.sleep(seconds / lines)
+            step = steps * tick // lines
+            job.logs += progress_line(step, steps, seconds * tick / lines)
+            self.account.sender.emit(job, "logs")
+        if lines == 0:
+            await asyncio.sleep(seconds)
+
     async def _run(self, job: Job) -> None:
         account = self.account
         schedule = account.config.training_schedule
@@ -71,11 +87,13 @@ class TrainingApi:
                     time_limit=account.config.download_timeout,
                     max_bytes=account.config.max_zip_bytes,
                 )
-                steps = job.input.get("steps", 1000)
-                job.logs += f"Found {count} images\nTraining for {steps} steps\n"
+                job.logs += f"Found {count} images\nTraining for {steps_of(job)} steps\n"
             except ArchiveError as exc:
                 error = str(exc)
-        await asyncio.sleep(schedule.processing)
+        if error is None:
+            await self._train(job, schedule.processing)
+        else:
+            await asyncio.sleep(schedule.processing)
         if error is not None:
             job.logs += f"Error: {error}\n"
             job.finish("failed", account.now(), error=error)
@@ -89,15 +107,34 @@ class TrainingApi:
                 job.origin,
                 account.now(),
             )
-            version = new_version(
-                version_id, account.now(), schemas.openapi_schema(schemas.PREDICTION_INPUT)
-            )
+            version = new_version(version_id, account.now(), PREDICTOR.openapi())
             account.versions.setdefault(job.destination, []).append(version)
             job.output = {"version": f"{job.destination}:{version_id}", "weights": weights}
             job.logs += "Training complete\n"
             job.finish("succeeded", account.now())
             account.sender.emit(job, "output")
         account.sender.emit(job, "completed")
+
+
+def steps_of(job: Job) -> int:
+    return int(job.input.get("steps", job.input.get("training_steps", 1000)))
+
+
+def progress_line(step: int, steps: int, elapsed: float) -> str:
+    """One line of the trainer's progress bar (ai-toolkit's tqdm bar, named after the job)."""
+    percent = step * 100 // steps
+    bar = ("█" * (percent // 10)).ljust(10)
+    rate = step / elapsed if elapsed > 0 else 0.0
+    left = (steps - step) / rate if rate > 0 else 0.0
+    return (
+        f"flux_train_replicate: {percent:3d}%|{bar}| {step}/{steps} "
+        f"[{_clock(elapsed)}<{_clock(left)}, {rate:5.2f}it/s, lr: 4.0e-04 loss: 4.112e-01]\n"
+    )
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
 def weights_tar(job_id: str) -> bytes:

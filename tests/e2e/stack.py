@@ -16,7 +16,7 @@ from azure.storage.blob import ContainerClient
 from azure.storage.queue import QueueClient
 from PIL import Image
 
-from calendary.composition import Services
+from calendary.composition import Services, use_settings
 from calendary.storage.tables import GenerationRow, TrainingRow, from_entity
 from devhost.testing import RunningHost
 from fakes.replicate.app import FakeReplicate
@@ -83,6 +83,12 @@ class Stack:
     @property
     def settings(self):
         return self.services.settings
+
+    def use_trainer(self, trainer: str) -> None:
+        """Train with another of the fake's trainers (its first version) from now on."""
+        version = self.fake.fake.config.trainers[trainer][0]
+        update = {"replicate_trainer_model": trainer, "replicate_trainer_version": version}
+        self.services = use_settings(self.settings.model_copy(update=update))
 
     def photo_url(self, n: int) -> str:
         if photo_path(n) not in self.site.files:

@@ -39,7 +39,7 @@ BAD_REQUESTS: list[tuple[str, Any, int, str]] = [
     ("UploadImages", {"userId": "{chat}", "imageUrls": ["https://api.telegram.org/a.jpg"] * 21}, 400, "at most 20"),
     ("UploadImages", "not an object", 400, "JSON object"),
     ("CreateAndTrainModel", {"userId": "{empty}"}, 400, "at least 5"),
-    ("CreateAndTrainModel", {"userId": "{chat}", "steps": 2}, 400, "steps"),
+    ("CreateAndTrainModel", {"userId": "{chat}", "steps": 0}, 400, "steps"),
     ("CreateAndTrainModel", {"userId": "{chat}", "steps": 6001}, 400, "steps"),
     ("CreateAndTrainModel", {"userId": "{chat}", "triggerWord": "a b"}, 400, "triggerWord"),
     ("GenerateImage", {"userId": "{chat}", "trainingId": "{training}", "prompt": ""}, 400, "prompt"),

@@ -7,14 +7,22 @@ import io
 import re
 import zipfile
 
+import pytest
 from PIL import Image
 
+from fakes.replicate.config import FAST_FLUX_TRAINER, OSTRIS_TRAINER
 from tests.e2e.stack import Stack
 
 DATE = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC"
 
 
-def test_upload_train_generate(stack: Stack, chat_id: str) -> None:
+# Each trainer publishes its own schema: the same request maps onto each one's inputs.
+STEPS_FIELD = {FAST_FLUX_TRAINER: "training_steps", OSTRIS_TRAINER: "steps"}
+
+
+@pytest.mark.parametrize("trainer", [FAST_FLUX_TRAINER, OSTRIS_TRAINER])
+def test_upload_train_generate(stack: Stack, chat_id: str, trainer: str) -> None:
+    stack.use_trainer(trainer)
     uploaded = stack.upload(chat_id, [1, 2, 3, 4, 5, 6])
     assert uploaded["imageCount"] == 6
     assert uploaded["archiveUrl"] == ""
@@ -119,7 +127,12 @@ def test_upload_train_generate(stack: Stack, chat_id: str) -> None:
     assert "- Seed: 12345" in lines
     assert "sig=" not in index
 
-    # Replicate saw one model, one training, one prediction.
+    # Replicate saw one model, one training (on the configured trainer, with its own field
+    # names), one prediction.
+    (trained,) = stack.fake.fake.trainings()
+    assert trained["model"] == trainer
+    assert trained["input"][STEPS_FIELD[trainer]] == 1000
+    assert trained["input"]["trigger_word"] == "TOK"
     ledger = stack.fake.fake.ledger
     assert ledger.count("create_model") == 1
     assert ledger.count("create_training") == 1

@@ -47,7 +47,7 @@ def test_duplicated_webhook_completes_once(stack: Stack, chat_id: str) -> None:
     started = stack.train(chat_id)
     assert stack.wait_training(chat_id, instance_id=started["instanceId"])["status"] == "succeeded"
     stack.fake.wait_idle()
-    deliveries = stack.fake.fake.ledger.webhooks(job_id=started["trainingId"])
+    deliveries = stack.fake.fake.ledger.webhooks(job_id=started["trainingId"], event="completed")
     assert len(deliveries) == 2 and all(d.status == 200 for d in deliveries)
     assert len({d.webhook_id for d in deliveries}) == 1
     kinds = [m["messageType"] for m in stack.messages(chat_id)]
@@ -73,7 +73,7 @@ def test_webhook_arriving_before_the_workflow_waits(stack: Stack, chat_id: str) 
     stack.fake.fake.slow_requests(1.0, route="create_training", after=True)
     started = stack.train(chat_id)
     assert stack.wait_training(chat_id, instance_id=started["instanceId"])["status"] == "succeeded"
-    (delivered,) = stack.fake.fake.ledger.webhooks(job_id=started["trainingId"])
+    (delivered,) = stack.fake.fake.ledger.webhooks(job_id=started["trainingId"], event="completed")
     (created,) = stack.fake.fake.ledger.requests("create_training")
     assert delivered.at < created.at  # the webhook was answered before the create call was
     assert delivered.status == 200

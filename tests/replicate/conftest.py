@@ -11,6 +11,8 @@ import pytest
 from PIL import Image
 
 from calendary.replicate import ReplicateClient, RetryPolicy
+from calendary.settings import Settings
+from fakes.replicate.config import OSTRIS_TRAINER, FakeConfig
 from fakes.replicate.testing import RunningFake, StubSite, running_fake, stub_site
 
 OWNER = "local"
@@ -28,6 +30,15 @@ def zip_of(entries: dict[str, bytes]) -> bytes:
         for name, content in entries.items():
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+def ostris_settings(fake: RunningFake, **overrides: object) -> Settings:
+    """The client's tests train with `training_input()` without a schema: the FLUX fine-tuner's
+    inputs, which `ostris/flux-dev-lora-trainer` takes."""
+    (version,) = FakeConfig().trainers[OSTRIS_TRAINER]
+    return fake.settings(
+        ReplicateTrainerModel=OSTRIS_TRAINER, ReplicateTrainerVersion=version, **overrides
+    )
 
 
 async def download(url: str) -> httpx.Response:
@@ -71,7 +82,7 @@ def sleeps() -> RecordingSleep:
 @pytest.fixture
 async def client(fake: RunningFake, sleeps: RecordingSleep) -> AsyncIterator[ReplicateClient]:
     replicate = ReplicateClient.from_settings(
-        fake.settings(), retry=RetryPolicy(max_retries=3, budget=30), sleep=sleeps
+        ostris_settings(fake), retry=RetryPolicy(max_retries=3, budget=30), sleep=sleeps
     )
     async with replicate:
         yield replicate

@@ -24,7 +24,7 @@ from calendary.replicate import (
 from calendary.replicate.inputs import generation_input, training_input
 from calendary.replicate.models import is_version_id, split_version
 from fakes.replicate.testing import RunningFake, StubSite
-from tests.replicate.conftest import OWNER, RecordingSleep, download
+from tests.replicate.conftest import OWNER, RecordingSleep, download, ostris_settings
 
 
 async def trained_version(client: ReplicateClient, fake: RunningFake, site: StubSite) -> str:
@@ -214,7 +214,7 @@ async def test_bad_token_is_permanent_and_never_retried(fake: RunningFake) -> No
     sleeps = RecordingSleep()
     from pydantic import SecretStr
 
-    settings = fake.settings(replicate_api_key=SecretStr("r8_wrong"))
+    settings = ostris_settings(fake, replicate_api_key=SecretStr("r8_wrong"))
     async with ReplicateClient.from_settings(settings, sleep=sleeps) as bad:
         with pytest.raises(AuthenticationError) as error:
             await bad.get_model(OWNER, "x")
@@ -276,7 +276,7 @@ async def test_slow_response_times_out_as_transport_error(
 ) -> None:
     sleeps = RecordingSleep()
     async with ReplicateClient.from_settings(
-        fake.settings(), timeout=httpx.Timeout(0.2), sleep=sleeps
+        ostris_settings(fake), timeout=httpx.Timeout(0.2), sleep=sleeps
     ) as impatient:
         await impatient.create_model(OWNER, "person-8")
         # The response is lost but the training exists: exactly what the caller must check for.
