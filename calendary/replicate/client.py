@@ -32,6 +32,7 @@ from calendary.replicate.models import (
     PredictionPage,
     Training,
     TrainingPage,
+    VersionPage,
     WebhookEvent,
     WebhookSecret,
 )
@@ -144,6 +145,25 @@ class ReplicateClient:
 
     async def get_model(self, owner: str, name: str) -> Model:
         return await self._call(Model, "GET", f"models/{_seg(owner)}/{_seg(name)}")
+
+    async def list_versions(self, owner: str, name: str, cursor: str | None = None) -> VersionPage:
+        """GET /models/{owner}/{name}/versions, newest first; `cursor` is a page's `next`."""
+        return await self._call(
+            VersionPage,
+            "GET",
+            self._page_path(f"models/{_seg(owner)}/{_seg(name)}/versions", cursor),
+        )
+
+    async def delete_version(self, owner: str, name: str, version_id: str) -> None:
+        """DELETE a version of a private model of ours (204); an unknown one raises NotFound."""
+        path = f"models/{_seg(owner)}/{_seg(name)}/versions/{_seg(version_id)}"
+        await self._send("DELETE", path, None, None, None, idempotent=True)
+
+    async def delete_model(self, owner: str, name: str) -> None:
+        """DELETE a private model of ours (204); refused with 409 while it has versions."""
+        await self._send(
+            "DELETE", f"models/{_seg(owner)}/{_seg(name)}", None, None, None, idempotent=True
+        )
 
     # Trainings ----------------------------------------------------------------------------------
 
