@@ -6,6 +6,9 @@ import azure.functions as func
 from activities import (
     archive,
     chat_record,
+    erase_replicate,
+    erase_storage,
+    erase_workflows,
     generated_images,
     images,
     notify,
@@ -14,6 +17,7 @@ from activities import (
 )
 from api import (
     chat_status,
+    erasures,
     generations,
     health,
     notifications,
@@ -23,7 +27,7 @@ from api import (
     webhook,
 )
 from entities import chat
-from orchestrators import generate_image, train_model, upload_images
+from orchestrators import erase_chat, generate_image, train_model, upload_images
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 for module in (
@@ -34,10 +38,12 @@ for module in (
     generations,
     webhook,
     chat_status,
+    erasures,
     notifications,
     upload_images,
     train_model,
     generate_image,
+    erase_chat,
     chat,
     images,
     archive,
@@ -46,5 +52,8 @@ for module in (
     replicate_predictions,
     generated_images,
     notify,
+    erase_workflows,
+    erase_storage,
+    erase_replicate,
 ):
     app.register_functions(module.bp)

@@ -14,6 +14,7 @@ from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body
 from calendary.composition import services
 from calendary.domain.chat_generations import check_can_generate
+from calendary.domain.erasure import new_instance_id
 from calendary.domain.requests import GenerateImageRequest
 from calendary.domain.responses import GenerateImageData
 from orchestrators import names
@@ -45,7 +46,7 @@ async def generate_image_http(
     if check in REFUSALS:
         return fail(*REFUSALS[check])
 
-    generation_id = uuid.uuid4().hex
+    generation_id = new_instance_id(body.user_id, uuid.uuid4().hex)
     job = GenerationJob(
         chat_id=body.user_id,
         generation_id=generation_id,

@@ -84,3 +84,12 @@ class GenerationResult(Job):
     generation_id: str
     status: str = ""
     image_url: str = ""
+
+
+class EraseJob(Job):
+    chat_id: str
+
+
+class EraseResult(Job):
+    outcome: str  # "erased"
+    counts: dict[str, int]

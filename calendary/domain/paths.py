@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 
 _CHAT_ID = re.compile(r"^-?[0-9]{1,20}$")
+_CHAT_INSTANCE = re.compile(r"chat-?[0-9]{1,20}-(.+)")
 _BATCH = re.compile(r"^[a-z0-9]{1,16}$")
 # Generation ids come from the orchestrator's new_uuid(); they also name blobs.
 _GENERATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -43,8 +44,12 @@ def upload_prefix(chat_id: str) -> str:
 
 
 def batch_id(instance_id: str) -> str:
-    """A short batch tag from a workflow instance id (a uuid): its first 8 letters and digits."""
-    tag = "".join(ch for ch in instance_id.lower() if ch.isascii() and ch.isalnum())[:8]
+    """A short batch tag from a workflow instance id: the first 8 letters and digits of its
+    unique part (after the `chat{chatId}-` prefix; the whole of an older id without it, so
+    instances started before the prefix replay to the same names)."""
+    prefixed = _CHAT_INSTANCE.fullmatch(instance_id)
+    unique = prefixed.group(1) if prefixed else instance_id
+    tag = "".join(ch for ch in unique.lower() if ch.isascii() and ch.isalnum())[:8]
     if not tag:
         raise ValueError("instance id has no letters or digits")
     return tag

