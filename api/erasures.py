@@ -15,6 +15,7 @@ from api.envelope import fail, ok
 from calendary.composition import services
 from calendary.domain.erasure import erase_instance_id
 from calendary.domain.requests import ChatId
+from calendary.domain.responses import EraseChatData
 from orchestrators import names
 from orchestrators.contracts import EraseJob, EraseResult
 
@@ -45,4 +46,5 @@ async def erase_chat_http(
     result = EraseResult.model_validate(status.output)
     # The erase's own history names the chat: it goes last, now that the erase has finished.
     await client.purge_instance_history(instance_id)
-    return ok({"userId": chat_id, "outcome": result.outcome, "counts": result.counts})
+    data = EraseChatData(user_id=chat_id, outcome=result.outcome, counts=result.counts)
+    return ok(data.model_dump(mode="json", by_alias=True))
