@@ -110,15 +110,20 @@ def model_chat_part(chat_id: str) -> str:
     return f"n{chat_id[1:]}" if chat_id.startswith("-") else chat_id
 
 
-def model_slug(chat_id: str, number: int) -> str:
-    """The model's name without the owner: `telegram_flux_{chat}_{n}`."""
+def model_slug(chat_id: str, number: int, instance_id: str) -> str:
+    """The model's name without the owner: `telegram_flux_{chat}_{n}_{tag}`.
+
+    Replicate keeps a deleted model's name reserved (creating it again is a 409), and numbers
+    start at 1 again after a chat is erased; the tag (`batch_id` of the training's instance id)
+    keeps every name new. A reserved training keeps the name it was given.
+    """
     if number < 1:
         raise ValueError("model number starts at 1")
-    return f"{MODEL_PREFIX}{model_chat_part(chat_id)}_{number}"
+    return f"{MODEL_PREFIX}{model_chat_part(chat_id)}_{number}_{batch_id(instance_id)}"
 
 
-def model_name(owner: str, chat_id: str, number: int) -> str:
-    """`{ReplicateOwner}/telegram_flux_{chatId}_{n}`, lowercase as Replicate requires."""
+def model_name(owner: str, chat_id: str, number: int, instance_id: str) -> str:
+    """`{ReplicateOwner}/telegram_flux_{chatId}_{n}_{tag}`, lowercase as Replicate requires."""
     if not _OWNER.fullmatch(owner):
         raise ValueError("Replicate owner must be letters, digits, '-', '_' or '.'")
-    return f"{owner.lower()}/{model_slug(chat_id, number)}"
+    return f"{owner.lower()}/{model_slug(chat_id, number, instance_id)}"

@@ -115,7 +115,7 @@ class ModelApi:
             return problems.invalid_input(fields)
         full_name = f"{body['owner']}/{name}"
         with self.account.lock:
-            if full_name in self.account.models:
+            if full_name in self.account.models or full_name in self.account.deleted_models:
                 return problems.duplicate_model()
             self.account.models[full_name] = new_model(
                 body["owner"], name, body["visibility"], body.get("description")
@@ -158,7 +158,8 @@ class ModelApi:
         return Response(status_code=204)
 
     async def delete_model(self, request: Request) -> Response:
-        """Only your own private models, and only once they have no versions left."""
+        """Only your own private models, and only once they have no versions left; the name
+        stays taken afterwards."""
         full_name = f"{request.path_params['owner']}/{request.path_params['name']}"
         with self.account.lock:
             refused = self._not_deletable(full_name)
@@ -168,6 +169,7 @@ class ModelApi:
                 return problems.model_has_versions()
             del self.account.models[full_name]
             self.account.versions.pop(full_name, None)
+            self.account.deleted_models.add(full_name)
         return Response(status_code=204)
 
     def _not_deletable(self, full_name: str) -> Response | None:

@@ -80,9 +80,15 @@ def test_after_a_full_flow_and_an_erase_nothing_of_the_chat_remains(
     assert audit["Outcome"] == "erased" and audit["Models"] == 1
     assert chat_id not in json.dumps(audit, default=str)
 
-    # A new upload starts from nothing.
-    again = stack.upload(chat_id, [1, 2])
-    assert again["imageCount"] == 2 and again["skipped"] == []
+    # A new upload starts from nothing; the new model is number 1 again, under a new name (the
+    # fake, like Replicate, keeps the deleted model's name reserved).
+    again = stack.upload(chat_id, [1, 2, 3, 4, 5])
+    assert again["imageCount"] == 5 and again["skipped"] == []
+    retrained = stack.train(chat_id, triggerWord="TOK")
+    assert retrained["modelId"] != started["modelId"]
+    assert retrained["modelId"].startswith(f"kaizen/telegram_flux_{chat_id}_1_")
+    finished = stack.wait_training(chat_id, instance_id=retrained["instanceId"])
+    assert finished["status"] == "succeeded"
 
 
 def test_an_erase_during_a_training_stops_it_and_nothing_follows(

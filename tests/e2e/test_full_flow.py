@@ -9,6 +9,7 @@ import zipfile
 
 from PIL import Image
 
+from calendary.domain import paths
 from tests.e2e.stack import Stack
 
 DATE = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC"
@@ -29,7 +30,8 @@ def test_upload_train_generate(stack: Stack, chat_id: str) -> None:
     started = stack.train(chat_id, triggerWord="TOK", steps=1000)
     # The fake trains instantly: the answer may already carry the end of the training.
     assert started["status"] in ("starting", "processing", "succeeded")
-    assert started["modelId"] == f"kaizen/telegram_flux_{chat_id}_1"
+    tag = paths.batch_id(started["instanceId"])
+    assert started["modelId"] == f"kaizen/telegram_flux_{chat_id}_1_{tag}"
     training = stack.wait_training(chat_id, instance_id=started["instanceId"])
     assert training["status"] == "succeeded"
     assert training["trainingId"] == started["trainingId"]

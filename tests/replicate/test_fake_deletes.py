@@ -47,6 +47,11 @@ async def test_versions_then_model_are_deleted(
 
     assert await asyncio.to_thread(delete_all) == [True, True, True]
     assert (await api.get("/v1/models/local/erase-me")).status_code == 404
+    again = await api.post(
+        "/v1/models",
+        json={"owner": "local", "name": "erase-me", "visibility": "private", "hardware": "cpu"},
+    )
+    assert again.status_code == 409  # Replicate keeps a deleted model's name reserved
     run = await api.post(
         "/v1/predictions", json={"version": first, "input": {"prompt": "a photo of TOK"}}
     )
