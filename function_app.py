@@ -14,6 +14,7 @@ from activities import (
     notify,
     replicate_predictions,
     replicate_trainings,
+    retention,
 )
 from api import (
     chat_status,
@@ -27,7 +28,14 @@ from api import (
     webhook,
 )
 from entities import chat
-from orchestrators import erase_chat, generate_image, train_model, upload_images
+from orchestrators import (
+    erase_chat,
+    expire_chat_data,
+    generate_image,
+    train_model,
+    upload_images,
+)
+from timers import retention as retention_timer
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 for module in (
@@ -44,6 +52,7 @@ for module in (
     train_model,
     generate_image,
     erase_chat,
+    expire_chat_data,
     chat,
     images,
     archive,
@@ -55,5 +64,7 @@ for module in (
     erase_workflows,
     erase_storage,
     erase_replicate,
+    retention,
+    retention_timer,
 ):
     app.register_functions(module.bp)

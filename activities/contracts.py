@@ -218,3 +218,33 @@ class RecordErasureInput(Contract):
 
 class ErasureRecorded(Contract):
     row_key: str
+
+
+class DeleteExpiredBlobsInput(Contract):
+    chat_id: str
+    blob_names: list[str]  # photos the record no longer lists
+    generation_ids: list[str]  # their image and prompt blobs go
+    archives_before: datetime | None = None  # archives built before this go (None: keep all)
+
+
+class ExpiredBlobsDeleted(Contract):
+    photos: int
+    generated: int
+    archives: int
+
+
+class DeleteGenerationRowsInput(Contract):
+    chat_id: str
+    generation_ids: list[str]
+
+
+class GenerationRowsDeleted(Contract):
+    rows: int
+
+
+class PurgeGenerationHistoriesInput(Contract):
+    generation_ids: list[str]  # a generation's id is its workflow's id
+
+
+class GenerationHistoriesPurged(Contract):
+    instances: int

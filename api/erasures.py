@@ -38,7 +38,7 @@ async def erase_chat_http(
     log.info("erase started chat_id=%s instance_id=%s", chat_id, instance_id)
     status = await wait_for(client, instance_id, services().settings.erase_wait)
     if status is None:
-        # Its history is purged by the retention sweep once it has finished.
+        # Its history is purged by the next `apply_retention` run once it has finished.
         return accepted(client, req, instance_id, user_id=chat_id)
     if status.runtime_status != df.OrchestrationRuntimeStatus.Completed:
         log.error("erase failed chat_id=%s output=%s", chat_id, status.output)

@@ -295,6 +295,7 @@ var appSettings = {
   ErasuresTable: 'Erasures'
   UploadRetentionDays: '30'
   GeneratedRetentionDays: '90'
+  RetentionSchedule: '0 0 3 * * *'
 }
 
 resource functionAppSettings 'Microsoft.Web/sites/config@2024-04-01' = {

@@ -93,3 +93,18 @@ class EraseJob(Job):
 class EraseResult(Job):
     outcome: str  # "erased"
     counts: dict[str, int]
+
+
+class RetentionJob(Job):
+    chat_id: str
+    upload_retention_days: int
+    generated_retention_days: int
+
+
+class RetentionResult(Job):
+    photos: int = 0
+    generations: int = 0
+    generated_blobs: int = 0
+    archives: int = 0
+    generation_rows: int = 0
+    histories: int = 0

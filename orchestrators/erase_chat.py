@@ -3,7 +3,7 @@
 Every step is one idempotent activity, so a crash at any point resumes where it stopped and a
 second erase running at the same time repeats only deletions that find nothing. The chat record
 is read once at the start: after that only this history holds what the erase still needs, and
-it is purged when the erase has finished (by its starter, or by the retention sweep).
+it is purged when the erase has finished (by its starter, or by the next `apply_retention` run).
 """
 
 from __future__ import annotations

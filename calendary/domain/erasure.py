@@ -18,6 +18,8 @@ from calendary.domain.chat_state import ChatState
 from calendary.domain.paths import check_chat_id
 
 ERASE_TAG = "erase"
+RETENTION_TAG = "retention"
+_ANY_ERASE = re.compile(rf"chat-?[0-9]{{1,20}}-{ERASE_TAG}-")
 _UPLOAD_BATCH = re.compile(r"/upload/image_\d{8}_\d{6}_([a-z0-9]{1,16})_\d{3}\.jpg$")
 _RUNNING = {"reserved", "starting", "processing"}
 
@@ -37,6 +39,16 @@ def erase_instance_id(chat_id: str, unique: str) -> str:
 
 def is_erase_instance(chat_id: str, instance_id: str) -> bool:
     return instance_id.startswith(f"{instance_prefix(chat_id)}{ERASE_TAG}-")
+
+
+def retention_instance_id(chat_id: str) -> str:
+    """One retention workflow per chat, replaced by the next day's: one history at a time."""
+    return f"{instance_prefix(chat_id)}{RETENTION_TAG}"
+
+
+def is_any_erase_instance(instance_id: str) -> bool:
+    """An erase of any chat (its own history is purged once it has finished)."""
+    return _ANY_ERASE.match(instance_id) is not None
 
 
 def chat_hash(chat_id: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 _CHAT_ID = re.compile(r"^-?[0-9]{1,20}$")
 _CHAT_INSTANCE = re.compile(r"chat-?[0-9]{1,20}-(.+)")
@@ -14,6 +14,8 @@ _GENERATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _OWNER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 # Workflow instance ids (uuid hex from the starters) also name the pending-upload blob.
 _INSTANCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+_ARCHIVE = re.compile(r"/archive_(\d{8}_\d{6})\.zip$")
 
 MODEL_PREFIX = "telegram_flux_"
 
@@ -80,8 +82,20 @@ def pending_upload_blob_name(chat_id: str, instance_id: str) -> str:
     return f"{chat_prefix(chat_id)}.pending/{instance_id}.json"
 
 
+def archive_prefix(chat_id: str) -> str:
+    return f"{chat_prefix(chat_id)}archive_"
+
+
 def archive_blob_name(chat_id: str, at: datetime) -> str:
-    return f"{chat_prefix(chat_id)}archive_{_stamp(at)}.zip"
+    return f"{archive_prefix(chat_id)}{_stamp(at)}.zip"
+
+
+def archive_built_at(name: str) -> datetime | None:
+    """When an archive was built, from its name (the workflow's clock, UTC); None if not one."""
+    match = _ARCHIVE.search(name)
+    if match is None:
+        return None
+    return datetime.strptime(match.group(1), "%Y%m%d_%H%M%S").replace(tzinfo=UTC)
 
 
 def generated_prefix(chat_id: str) -> str:
