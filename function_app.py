@@ -6,14 +6,19 @@ import azure.functions as func
 from activities import (
     archive,
     chat_record,
+    erase_replicate,
+    erase_storage,
+    erase_workflows,
     generated_images,
     images,
     notify,
     replicate_predictions,
     replicate_trainings,
+    retention,
 )
 from api import (
     chat_status,
+    erasures,
     generations,
     health,
     notifications,
@@ -23,7 +28,14 @@ from api import (
     webhook,
 )
 from entities import chat
-from orchestrators import generate_image, train_model, upload_images
+from orchestrators import (
+    erase_chat,
+    expire_chat_data,
+    generate_image,
+    train_model,
+    upload_images,
+)
+from timers import retention as retention_timer
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 for module in (
@@ -34,10 +46,13 @@ for module in (
     generations,
     webhook,
     chat_status,
+    erasures,
     notifications,
     upload_images,
     train_model,
     generate_image,
+    erase_chat,
+    expire_chat_data,
     chat,
     images,
     archive,
@@ -46,5 +61,10 @@ for module in (
     replicate_predictions,
     generated_images,
     notify,
+    erase_workflows,
+    erase_storage,
+    erase_replicate,
+    retention,
+    retention_timer,
 ):
     app.register_functions(module.bp)

@@ -144,3 +144,108 @@ class SendNotificationInput(Contract):
     message_type: MessageType
     details: dict[str, Any] = {}  # the facts the message names (ids, counts); never a secret
     image_blob: str | None = None  # turned into a short-lived link inside the activity
+
+
+# Erasing a chat (orchestrators/erase_chat.py) -------------------------------------------------
+
+
+class StopWorkflowsInput(Contract):
+    chat_id: str
+    erase_instance_id: str  # this erase: never stopped or purged by itself
+    legacy_instance_ids: list[str] = []
+    legacy_upload_batches: list[str] = []
+
+
+class WorkflowsStopped(Contract):
+    instance_ids: list[str]  # every instance of the chat found, this erase's own left out
+    stopped: int
+
+
+class CancelJobsInput(Contract):
+    chat_id: str
+    training_ids: list[str] = []
+    prediction_ids: list[str] = []
+
+
+class JobsCanceled(Contract):
+    canceled: int
+
+
+class ChatRef(Contract):
+    chat_id: str
+
+
+class BlobsErased(Contract):
+    blobs: int
+
+
+class RowsErased(Contract):
+    trainings: int
+    generations: int
+    deliveries: int
+
+
+class NotificationsErased(Contract):
+    notifications: int
+
+
+class DeleteModelsInput(Contract):
+    model_ids: list[str]
+
+
+class ModelsDeleted(Contract):
+    versions: int
+    models: int
+
+
+class PurgeHistoriesInput(Contract):
+    chat_id: str
+    erase_instance_id: str
+    instance_ids: list[str]
+
+
+class HistoriesPurged(Contract):
+    instances: int
+
+
+class RecordErasureInput(Contract):
+    erasure_id: str  # from new_uuid(): the audit row's key, with nothing of the chat in it
+    chat_hash: str
+    started_at: datetime
+    finished_at: datetime
+    counts: dict[str, int]
+    outcome: str
+
+
+class ErasureRecorded(Contract):
+    row_key: str
+
+
+class DeleteExpiredBlobsInput(Contract):
+    chat_id: str
+    blob_names: list[str]  # photos the record no longer lists
+    generation_ids: list[str]  # their image and prompt blobs go
+    archives_before: datetime | None = None  # archives built before this go (None: keep all)
+
+
+class ExpiredBlobsDeleted(Contract):
+    photos: int
+    generated: int
+    archives: int
+
+
+class DeleteGenerationRowsInput(Contract):
+    chat_id: str
+    generation_ids: list[str]
+
+
+class GenerationRowsDeleted(Contract):
+    rows: int
+
+
+class PurgeGenerationHistoriesInput(Contract):
+    generation_ids: list[str]  # a generation's id is its workflow's id
+
+
+class GenerationHistoriesPurged(Contract):
+    instances: int

@@ -19,7 +19,7 @@ from activities.contracts import (
 from activities.replicate_calls import created_earlier, job_state, transient_raises, webhook_for
 from calendary.composition import services
 from calendary.replicate.checked_inputs import InputRefused, SchemaError, training_input_for
-from calendary.replicate.errors import ConflictError, PermanentError
+from calendary.replicate.errors import ConflictError, NotFoundError, PermanentError
 from calendary.replicate.jobs import from_training
 from calendary.replicate.ownership import created_by
 from calendary.storage.tables import TrainingRow
@@ -35,7 +35,8 @@ TRAINING_EVENTS = ("logs", "completed")
 
 @bp.activity_trigger(input_name="request")
 async def create_model(request: dict[str, Any]) -> dict[str, Any]:
-    """Idempotent: a model that already exists (409, e.g. from an earlier attempt) is fine."""
+    """Idempotent: a model that already exists (409, e.g. from an earlier attempt) is fine. A 409
+    for a model that is not there is a name Replicate keeps reserved after a delete: refused."""
     job = CreateModelInput.model_validate(request)
     owner, name = job.model_id.split("/", 1)
     client = services().replicate()
@@ -45,6 +46,12 @@ async def create_model(request: dict[str, Any]) -> dict[str, Any]:
             "create model",
         )
     except ConflictError:
+        try:
+            await transient_raises(client.get_model(owner, name), "get model")
+        except NotFoundError:
+            log.error("replicate model name reserved model_id=%s", job.model_id)
+            error = "the model name is reserved by a deleted model"
+            return ModelReady(ok=False, model_id=job.model_id, error=error).dump()
         log.info("replicate model exists model_id=%s", job.model_id)
     except PermanentError as exc:
         log.error("replicate refused the model model_id=%s status=%s", job.model_id, exc.status)

@@ -15,6 +15,7 @@ from api.envelope import BadRequest, fail, ok, parse_body
 from api.input_checks import refused
 from calendary.composition import services
 from calendary.domain.chat_generations import check_can_generate
+from calendary.domain.erasure import new_instance_id
 from calendary.domain.requests import GenerateImageRequest
 from calendary.domain.responses import GenerateImageData
 from calendary.domain.trigger_word import with_trigger_word
@@ -69,7 +70,7 @@ async def generate_image_http(
     if answer is not None:
         return answer
 
-    generation_id = uuid.uuid4().hex
+    generation_id = new_instance_id(body.user_id, uuid.uuid4().hex)
     job = GenerationJob(
         chat_id=body.user_id,
         generation_id=generation_id,

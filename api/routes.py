@@ -29,6 +29,7 @@ CREATE_AND_TRAIN_MODEL = Route(
 GENERATE_IMAGE = Route("GenerateImage", "GenerateImage", "POST", GenerateImageRequest)
 REPLICATE_WEBHOOK = Route("ReplicateWebHook", "ReplicateWebHook", "POST", None, anonymous=True)
 CHAT_STATUS = Route("ChatStatus", "chats/{userId}/status", "GET", None)
+ERASE_CHAT = Route("EraseChat", "chats/{userId}", "DELETE", None)
 OPENAPI = Route("OpenApi", "openapi.json", "GET", None, anonymous=True)
 HEALTH = Route("Health", "health", "GET", None, anonymous=True)
 
@@ -38,6 +39,7 @@ ALL: tuple[Route, ...] = (
     GENERATE_IMAGE,
     REPLICATE_WEBHOOK,
     CHAT_STATUS,
+    ERASE_CHAT,
     OPENAPI,
     HEALTH,
 )

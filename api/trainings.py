@@ -17,6 +17,7 @@ from api.envelope import BadRequest, fail, ok, parse_body
 from api.input_checks import refused
 from calendary.composition import services
 from calendary.domain.chat_state import ChatState
+from calendary.domain.erasure import new_instance_id
 from calendary.domain.requests import CreateAndTrainModelRequest
 from calendary.domain.responses import CreateAndTrainModelData
 from calendary.replicate.checked_inputs import PLACEHOLDER_ARCHIVE, training_input_for
@@ -70,7 +71,7 @@ async def create_and_train_model_http(
         if busy:
             return fail(409, busy)
 
-    instance_id = uuid.uuid4().hex
+    instance_id = new_instance_id(body.user_id, uuid.uuid4().hex)
     job = TrainingJob(
         chat_id=body.user_id,
         owner=settings.replicate_owner,

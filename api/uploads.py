@@ -14,6 +14,7 @@ from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body
 from calendary.composition import services
 from calendary.domain import paths
+from calendary.domain.erasure import new_instance_id
 from calendary.domain.image_urls import (
     ImageUrlError,
     ImageUrlPolicy,
@@ -58,7 +59,7 @@ async def upload_images_http(
         except ImageUrlError as exc:  # its text never repeats the URL (it may hold a bot token)
             return fail(400, f"image {index}: {exc}")
 
-    instance_id = uuid.uuid4().hex
+    instance_id = new_instance_id(body.user_id, uuid.uuid4().hex)
     # The URLs carry the bot token: the workflow gets only the name of the blob holding them,
     # because Durable keeps inputs in its history and shows them through the status API.
     pending = paths.pending_upload_blob_name(body.user_id, instance_id)

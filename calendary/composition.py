@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import httpx
+from azure.data.tables import TableClient
 
 from calendary import log_redaction
 from calendary.images.fetch import ImageFetcher, fetcher_from_settings
@@ -50,7 +51,11 @@ class Services:
         ensure_storage(
             clients,
             container=self.settings.data_container,
-            tables=(self.settings.trainings_table, self.settings.generations_table),
+            tables=(
+                self.settings.trainings_table,
+                self.settings.generations_table,
+                self.settings.erasures_table,
+            ),
             queue=self.settings.notifications_queue,
         )
         return clients
@@ -74,6 +79,9 @@ class Services:
     def generations(self) -> GenerationsTable:
         table = self.storage.table_service.get_table_client(self.settings.generations_table)
         return GenerationsTable(table)
+
+    def table(self, name: str) -> TableClient:
+        return self.storage.table_service.get_table_client(name)
 
     @cached_property
     def notifications(self) -> NotificationQueue:

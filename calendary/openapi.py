@@ -84,6 +84,13 @@ RESPONSES: dict[str, dict[int, Outcome]] = {
         400: BAD_REQUEST,
         401: NO_KEY,
     },
+    routes.ERASE_CHAT.name: {
+        200: Outcome("The chat is erased everywhere.", r.ApiResponse[r.EraseChatData]),
+        202: ACCEPTED,
+        400: BAD_REQUEST,
+        401: NO_KEY,
+        500: WORKFLOW_FAILED,
+    },
     routes.OPENAPI.name: {200: Outcome("This document.")},
     routes.HEALTH.name: {200: Outcome("The app is up.", r.ApiResponse[r.HealthData])},
 }
@@ -94,6 +101,7 @@ SUMMARIES: dict[str, str] = {
     routes.GENERATE_IMAGE.name: "Generate an image with a trained model",
     routes.REPLICATE_WEBHOOK.name: "Replicate's signed webhook (Standard Webhooks)",
     routes.CHAT_STATUS.name: "Latest training and counts of a chat",
+    routes.ERASE_CHAT.name: "Erase a chat's photos, models, records and workflow histories",
     routes.OPENAPI.name: "This OpenAPI document",
     routes.HEALTH.name: "Liveness probe",
 }

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     notification_deliveries_table: str = Field(
         default="NotificationDeliveries", alias="NotificationDeliveriesTable"
     )
+    erasures_table: str = Field(default="Erasures", alias="ErasuresTable")
+
+    # Retention (docs/privacy.md): photos and archives, generated images and prompts.
+    upload_retention_days: int = Field(default=30, ge=1, alias="UploadRetentionDays")
+    generated_retention_days: int = Field(default=90, ge=1, alias="GeneratedRetentionDays")
 
     # Replicate.
     replicate_api_key: SecretStr = Field(default=SecretStr(""), alias="ReplicateApiKey")
@@ -81,6 +86,7 @@ class Settings(BaseSettings):
     upload_wait: timedelta = Field(default=timedelta(seconds=30), alias="UploadWaitTimeout")
     train_wait: timedelta = Field(default=timedelta(seconds=10), alias="TrainWaitTimeout")
     generate_wait: timedelta = Field(default=timedelta(seconds=60), alias="GenerateWaitTimeout")
+    erase_wait: timedelta = Field(default=timedelta(seconds=60), alias="EraseWaitTimeout")
 
     @property
     def progress_marks(self) -> tuple[int, ...]:

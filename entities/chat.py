@@ -15,6 +15,7 @@ from calendary.domain.chat_operations import apply
 bp = df.Blueprint()
 
 ENTITY_NAME = "chat"
+ERASE = "erase"
 
 
 def chat_entity(chat_id: str) -> df.EntityId:
@@ -31,6 +32,10 @@ def chat(context: df.DurableEntityContext) -> None:
     stored = context.get_state(dict) or {}
     before = stored.get("chat")
     revision = stored.get("revision", 0)
+    if context.operation_name == ERASE:  # the whole record goes; a later operation starts anew
+        context.set_result({"result": "erased", "state": None, "revision": revision})
+        context.destruct_on_exit()  # after set_result, which marks the entity as existing
+        return
     after, result = apply(context.entity_key, before, context.operation_name, context.get_input())
     if after != before:
         revision += 1

@@ -292,6 +292,11 @@ var appSettings = {
   UploadWaitTimeout: 'PT30S'
   TrainWaitTimeout: 'PT10S'
   GenerateWaitTimeout: 'PT60S'
+  EraseWaitTimeout: 'PT60S'
+  ErasuresTable: 'Erasures'
+  UploadRetentionDays: '30'
+  GeneratedRetentionDays: '90'
+  RetentionSchedule: '0 0 3 * * *'
 }
 
 resource functionAppSettings 'Microsoft.Web/sites/config@2024-04-01' = {

@@ -85,3 +85,27 @@ class GenerationResult(Job):
     generation_id: str
     status: str = ""
     image_url: str = ""
+
+
+class EraseJob(Job):
+    chat_id: str
+
+
+class EraseResult(Job):
+    outcome: str  # "erased"
+    counts: dict[str, int]
+
+
+class RetentionJob(Job):
+    chat_id: str
+    upload_retention_days: int
+    generated_retention_days: int
+
+
+class RetentionResult(Job):
+    photos: int = 0
+    generations: int = 0
+    generated_blobs: int = 0
+    archives: int = 0
+    generation_rows: int = 0
+    histories: int = 0

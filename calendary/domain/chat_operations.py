@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from calendary.domain import chat_generations, chat_trainings, chat_uploads
+from calendary.domain import chat_generations, chat_retention, chat_trainings, chat_uploads
 from calendary.domain.chat_state import (
     ChatState,
     ChatStateError,
@@ -111,6 +111,7 @@ OPERATIONS: dict[str, tuple[type[BaseModel] | None, Handler]] = {
     "record_training_finished": (TrainingFinished, _finished),
     "add_generation": (chat_generations.GenerationRequest, chat_generations.add_generation),
     "complete_generation": (GenerationCompleted, _generation_completed),
+    "expire_data": (chat_retention.ExpireRequest, chat_retention.expire),
     "get": (None, lambda s, _: (s, s)),
     "summary": (None, lambda s, _: (s, summarize(s))),
 }

@@ -74,6 +74,15 @@ class GenerationRecord(StateModel):
     hardware: str | None = None
 
 
+class RetentionRecord(StateModel):
+    """What the retention limits removed from the chat so far (counts only) and when last."""
+
+    images: int = 0
+    generations: int = 0
+    archives_removed_at: datetime | None = None
+    last_removed_at: datetime
+
+
 class ChatState(StateModel):
     chat_id: str
     images: tuple[UploadedImage, ...] = ()
@@ -81,6 +90,7 @@ class ChatState(StateModel):
     # Instance id of the training workflow holding the chat's single training slot.
     active_training: str | None = None
     generations: tuple[GenerationRecord, ...] = ()
+    retention: RetentionRecord | None = None
 
     def training_by_instance(self, instance_id: str) -> TrainingRecord | None:
         return next((t for t in self.trainings if t.instance_id == instance_id), None)

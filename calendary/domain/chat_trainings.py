@@ -56,7 +56,7 @@ def reserve_training(
     record = TrainingRecord(
         instance_id=request.instance_id,
         number=number,
-        model_id=paths.model_name(request.owner, state.chat_id, number),
+        model_id=paths.model_name(request.owner, state.chat_id, number, request.instance_id),
         status="reserved",
         trigger_word=request.trigger_word,
         steps=request.steps,

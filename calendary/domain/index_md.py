@@ -11,7 +11,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from calendary.domain.chat_state import ChatState, GenerationRecord, TrainingRecord
+from calendary.domain.chat_state import (
+    ChatState,
+    GenerationRecord,
+    RetentionRecord,
+    TrainingRecord,
+)
 from calendary.domain.image_urls import redact_url
 
 # Characters with an inline meaning in CommonMark/GFM. Block syntax (headings, lists, quotes)
@@ -84,6 +89,18 @@ def _generation_section(g: GenerationRecord) -> list[str]:
     return [f"### Generation {g.generation_id}", "", *_lines(pairs), ""]
 
 
+def _retention_section(r: RetentionRecord) -> list[str]:
+    """What the retention limits removed: counts and times only, so the page says why less
+    is listed than was uploaded or generated."""
+    pairs: list[tuple[str, str | None]] = [
+        ("Photos Removed", str(r.images)),
+        ("Generations Removed", str(r.generations)),
+        ("Archives Removed", format_time(r.archives_removed_at) if r.archives_removed_at else None),
+        ("Last Removed", format_time(r.last_removed_at)),
+    ]
+    return ["## Retention", "", *_lines(pairs), ""]
+
+
 def render_index(state: ChatState) -> str:
     lines = [f"# Chat {state.chat_id}", "", "## Uploaded Images", ""]
     last = state.last_upload_at
@@ -104,4 +121,6 @@ def render_index(state: ChatState) -> str:
     for g in state.generations:
         if g.training_id not in known:
             lines += _generation_section(g)
+    if state.retention is not None:
+        lines += _retention_section(state.retention)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 _CHAT_ID = re.compile(r"^-?[0-9]{1,20}$")
+_CHAT_INSTANCE = re.compile(r"chat-?[0-9]{1,20}-(.+)")
 _BATCH = re.compile(r"^[a-z0-9]{1,16}$")
 # Generation ids come from the orchestrator's new_uuid(); they also name blobs.
 _GENERATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -13,6 +14,8 @@ _GENERATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _OWNER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 # Workflow instance ids (uuid hex from the starters) also name the pending-upload blob.
 _INSTANCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+_ARCHIVE = re.compile(r"/archive_(\d{8}_\d{6})\.zip$")
 
 MODEL_PREFIX = "telegram_flux_"
 
@@ -43,8 +46,12 @@ def upload_prefix(chat_id: str) -> str:
 
 
 def batch_id(instance_id: str) -> str:
-    """A short batch tag from a workflow instance id (a uuid): its first 8 letters and digits."""
-    tag = "".join(ch for ch in instance_id.lower() if ch.isascii() and ch.isalnum())[:8]
+    """A short batch tag from a workflow instance id: the first 8 letters and digits of its
+    unique part (after the `chat{chatId}-` prefix; the whole of an older id without it, so
+    instances started before the prefix replay to the same names)."""
+    prefixed = _CHAT_INSTANCE.fullmatch(instance_id)
+    unique = prefixed.group(1) if prefixed else instance_id
+    tag = "".join(ch for ch in unique.lower() if ch.isascii() and ch.isalnum())[:8]
     if not tag:
         raise ValueError("instance id has no letters or digits")
     return tag
@@ -75,8 +82,20 @@ def pending_upload_blob_name(chat_id: str, instance_id: str) -> str:
     return f"{chat_prefix(chat_id)}.pending/{instance_id}.json"
 
 
+def archive_prefix(chat_id: str) -> str:
+    return f"{chat_prefix(chat_id)}archive_"
+
+
 def archive_blob_name(chat_id: str, at: datetime) -> str:
-    return f"{chat_prefix(chat_id)}archive_{_stamp(at)}.zip"
+    return f"{archive_prefix(chat_id)}{_stamp(at)}.zip"
+
+
+def archive_built_at(name: str) -> datetime | None:
+    """When an archive was built, from its name (the workflow's clock, UTC); None if not one."""
+    match = _ARCHIVE.search(name)
+    if match is None:
+        return None
+    return datetime.strptime(match.group(1), "%Y%m%d_%H%M%S").replace(tzinfo=UTC)
 
 
 def generated_prefix(chat_id: str) -> str:
@@ -105,15 +124,20 @@ def model_chat_part(chat_id: str) -> str:
     return f"n{chat_id[1:]}" if chat_id.startswith("-") else chat_id
 
 
-def model_slug(chat_id: str, number: int) -> str:
-    """The model's name without the owner: `telegram_flux_{chat}_{n}`."""
+def model_slug(chat_id: str, number: int, instance_id: str) -> str:
+    """The model's name without the owner: `telegram_flux_{chat}_{n}_{tag}`.
+
+    Replicate keeps a deleted model's name reserved (creating it again is a 409), and numbers
+    start at 1 again after a chat is erased; the tag (`batch_id` of the training's instance id)
+    keeps every name new. A reserved training keeps the name it was given.
+    """
     if number < 1:
         raise ValueError("model number starts at 1")
-    return f"{MODEL_PREFIX}{model_chat_part(chat_id)}_{number}"
+    return f"{MODEL_PREFIX}{model_chat_part(chat_id)}_{number}_{batch_id(instance_id)}"
 
 
-def model_name(owner: str, chat_id: str, number: int) -> str:
-    """`{ReplicateOwner}/telegram_flux_{chatId}_{n}`, lowercase as Replicate requires."""
+def model_name(owner: str, chat_id: str, number: int, instance_id: str) -> str:
+    """`{ReplicateOwner}/telegram_flux_{chatId}_{n}_{tag}`, lowercase as Replicate requires."""
     if not _OWNER.fullmatch(owner):
         raise ValueError("Replicate owner must be letters, digits, '-', '_' or '.'")
-    return f"{owner.lower()}/{model_slug(chat_id, number)}"
+    return f"{owner.lower()}/{model_slug(chat_id, number, instance_id)}"

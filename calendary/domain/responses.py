@@ -102,6 +102,14 @@ class ChatStatusData(ApiModel):
     )
 
 
+class EraseChatData(ApiModel):
+    user_id: str
+    outcome: str = Field(description="`erased`.")
+    counts: dict[str, int] = Field(
+        description="What the erase removed, per kind (blobs, rows, models, histories, ...)."
+    )
+
+
 class AcceptedData(ApiModel):
     """The Durable check-status payload plus the ids the starter already knows."""
 

@@ -33,6 +33,7 @@ from calendary.replicate.models import (
     PredictionPage,
     Training,
     TrainingPage,
+    VersionPage,
     WebhookEvent,
     WebhookSecret,
 )
@@ -151,6 +152,25 @@ class ReplicateClient:
         owner, _, name = model.partition("/")
         path = f"models/{_seg(owner)}/{_seg(name)}/versions/{_seg(version_id)}"
         return await self._call(ModelVersion, "GET", path)
+
+    async def list_versions(self, owner: str, name: str, cursor: str | None = None) -> VersionPage:
+        """GET /models/{owner}/{name}/versions, newest first; `cursor` is a page's `next`."""
+        return await self._call(
+            VersionPage,
+            "GET",
+            self._page_path(f"models/{_seg(owner)}/{_seg(name)}/versions", cursor),
+        )
+
+    async def delete_version(self, owner: str, name: str, version_id: str) -> None:
+        """DELETE a version of a private model of ours (204); an unknown one raises NotFound."""
+        path = f"models/{_seg(owner)}/{_seg(name)}/versions/{_seg(version_id)}"
+        await self._send("DELETE", path, None, None, None, idempotent=True)
+
+    async def delete_model(self, owner: str, name: str) -> None:
+        """DELETE a private model of ours (204); refused with 409 while it has versions."""
+        await self._send(
+            "DELETE", f"models/{_seg(owner)}/{_seg(name)}", None, None, None, idempotent=True
+        )
 
     # Trainings ----------------------------------------------------------------------------------
 

@@ -133,6 +133,12 @@ class TrainingPage(_Page):
     results: list[Training] = Field(default_factory=list)
 
 
+class VersionPage(_Page):
+    """One page of `GET /models/{owner}/{name}/versions`."""
+
+    results: list[ModelVersion] = Field(default_factory=list)
+
+
 class Prediction(_Job):
     # A list of file URLs for image models; data URLs in sync mode; arbitrary JSON for other models.
     output: Any = None

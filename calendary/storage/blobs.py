@@ -122,6 +122,14 @@ class BlobStore:
         items = self._container.list_blobs(name_starts_with=prefix)
         return sorted((BlobInfo(b.name, b.size) for b in items), key=lambda b: b.name)
 
+    def list_folders(self) -> list[str]:
+        """The top-level folders (`{chatId}/`), without the slash; none in a missing container."""
+        try:
+            items = list(self._container.walk_blobs(delimiter="/"))
+        except ResourceNotFoundError:
+            return []
+        return sorted(i.name.rstrip("/") for i in items if i.name.endswith("/"))
+
     def delete(self, name: str) -> bool:
         """Delete; False when it was already gone (so retries are harmless)."""
         try:

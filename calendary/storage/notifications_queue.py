@@ -32,6 +32,29 @@ class NotificationQueue:
     def from_service(cls, service: QueueServiceClient, name: str) -> NotificationQueue:
         return cls(service.get_queue_client(name))
 
+    def drop_for_chat(self, chat_id: str, hide_seconds: int = 10) -> int:
+        """Delete every queued message for `chat_id`; idempotent.
+
+        Messages can be deleted only once received, so the sweep receives them all: the chat's
+        are deleted, the others stay hidden for `hide_seconds` (so the sweep ends) and then come
+        back as they were, one dequeue count higher.
+        """
+        dropped = 0
+        while True:
+            batch = list(
+                self._queue.receive_messages(max_messages=32, visibility_timeout=hide_seconds)
+            )
+            if not batch:
+                return dropped
+            for message in batch:
+                try:
+                    mine = decode_message(message.content).user_id == chat_id
+                except ValueError:
+                    mine = False  # not ours to judge: the consumer moves it to poison
+                if mine:
+                    self._queue.delete_message(message)
+                    dropped += 1
+
     def send(self, notification: Notification) -> str:
         """Enqueue; returns the queue's message id. Consumers dedupe on metadata.idempotencyKey."""
         return self._queue.send_message(encode_message(notification)).id

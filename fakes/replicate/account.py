@@ -27,6 +27,9 @@ class Account:
         self.lock = threading.Lock()
         self.models: dict[str, dict[str, Any]] = {}
         self.versions: dict[str, list[dict[str, Any]]] = {}
+        # Replicate keeps a deleted model's name reserved: creating it again is a 409
+        # (replicate/replicate-python#323, open since 2024).
+        self.deleted_models: set[str] = set()
         self.jobs: dict[str, Job] = {}
         self.files = FileStore()
         self._http_client: httpx.AsyncClient | None = None

@@ -119,7 +119,7 @@ class ModelApi:
             return problems.invalid_input(fields)
         full_name = f"{body['owner']}/{name}"
         with self.account.lock:
-            if full_name in self.account.models:
+            if full_name in self.account.models or full_name in self.account.deleted_models:
                 return problems.duplicate_model()
             self.account.models[full_name] = new_model(
                 body["owner"], name, body["visibility"], body.get("description")
@@ -145,6 +145,46 @@ class ModelApi:
             if version["id"] == request.path_params["version"]:
                 return JSONResponse(version)
         return problems.not_found()
+
+    async def delete_version(self, request: Request) -> Response:
+        """Replicate's rules: only your own private models' versions; the version and its
+        predictions' outputs are gone afterwards, so it can run no prediction again."""
+        full_name = f"{request.path_params['owner']}/{request.path_params['name']}"
+        with self.account.lock:
+            refused = self._not_deletable(full_name)
+            if refused is not None:
+                return refused
+            versions = self.account.versions.get(full_name, [])
+            kept = [v for v in versions if v["id"] != request.path_params["version"]]
+            if len(kept) == len(versions):
+                return problems.not_found()
+            self.account.versions[full_name] = kept
+        return Response(status_code=204)
+
+    async def delete_model(self, request: Request) -> Response:
+        """Only your own private models, and only once they have no versions left; the name
+        stays taken afterwards."""
+        full_name = f"{request.path_params['owner']}/{request.path_params['name']}"
+        with self.account.lock:
+            refused = self._not_deletable(full_name)
+            if refused is not None:
+                return refused
+            if self.account.versions.get(full_name):
+                return problems.model_has_versions()
+            del self.account.models[full_name]
+            self.account.versions.pop(full_name, None)
+            self.account.deleted_models.add(full_name)
+        return Response(status_code=204)
+
+    def _not_deletable(self, full_name: str) -> Response | None:
+        model = self.account.models.get(full_name)
+        if model is None:
+            return problems.not_found()
+        if full_name in self.account.config.trainers:  # the account created every other model
+            return problems.forbidden("You can only delete models you own.")
+        if model["visibility"] != "private":
+            return problems.forbidden("You can only delete private models.")
+        return None
 
     async def webhook_secret(self, _request: Request) -> Response:
         return JSONResponse({"key": self.account.config.webhook_secret})

@@ -41,6 +41,18 @@ def duplicate_model() -> JSONResponse:
     return problem(409, "A model with that name and owner already exists.", "Conflict")
 
 
+def forbidden(detail: str) -> JSONResponse:
+    return problem(403, detail, "Forbidden")
+
+
+def model_has_versions() -> JSONResponse:
+    return problem(
+        409,
+        "Cannot delete a model that has versions. Delete its versions first.",
+        "Conflict",
+    )
+
+
 def invalid_version() -> JSONResponse:
     return problem(
         422,

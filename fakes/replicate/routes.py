@@ -23,12 +23,19 @@ def api_routes(account: Account) -> list[Route]:
         ("GET", "/v1/hardware", "hardware", models.hardware),
         ("POST", "/v1/models", "create_model", models.create_model),
         ("GET", "/v1/models/{owner}/{name}", "get_model", models.get_model),
+        ("DELETE", "/v1/models/{owner}/{name}", "delete_model", models.delete_model),
         ("GET", "/v1/models/{owner}/{name}/versions", "list_versions", models.list_versions),
         (
             "GET",
             "/v1/models/{owner}/{name}/versions/{version}",
             "get_version",
             models.get_version,
+        ),
+        (
+            "DELETE",
+            "/v1/models/{owner}/{name}/versions/{version}",
+            "delete_version",
+            models.delete_version,
         ),
         (
             "POST",

@@ -14,7 +14,15 @@ from calendary.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 # What Azure runs. Local tooling (devhost, devstack, fakes, bench) reads its own variables.
-PRODUCT_CODE = ("function_app.py", "api", "activities", "orchestrators", "entities", "calendary")
+PRODUCT_CODE = (
+    "function_app.py",
+    "api",
+    "activities",
+    "orchestrators",
+    "entities",
+    "timers",
+    "calendary",
+)
 BINDING_EXPRESSION = re.compile(r"^%([A-Za-z_][A-Za-z0-9_]*)%$")
 
 

@@ -27,7 +27,7 @@ def test_a_whole_chat_history_through_json_operations() -> None:
         state, "reserve_training", {"request": {**request, "requested_at": at}, "min_images": 5}
     )
     assert res["result"] == "reserved"
-    assert res["training"]["model_id"] == "chernikov/telegram_flux_123456789_1"
+    assert res["training"]["model_id"] == "chernikov/telegram_flux_123456789_1_i1"
     started = {"instance_id": "i1", "training_id": "tr1", "archive_url": "https://a/x.zip"}
     state, _ = run(state, "record_training_started", started)
     finished = {

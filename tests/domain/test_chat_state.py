@@ -73,7 +73,7 @@ def test_two_racing_reservations_exactly_one_wins() -> None:
     state, second = reserve_training(state, request("b"), min_images=5)
     assert first.result == "reserved"
     assert first.training is not None
-    assert first.training.model_id == "chernikov/telegram_flux_123456789_1"
+    assert first.training.model_id == "chernikov/telegram_flux_123456789_1_a"
     assert second.result == "training_active"
     assert second.active_instance_id == "a"
     again, repeat = reserve_training(state, request("a"), min_images=5)
@@ -101,7 +101,7 @@ def test_training_lifecycle_frees_the_slot_and_numbers_models() -> None:
     assert restarted == state
     state, second = reserve_training(state, request("b"), min_images=5)
     assert second.training is not None
-    assert second.training.model_id.endswith("_2")
+    assert second.training.model_id.endswith("_2_b")
 
 
 def test_failure_before_start_frees_the_slot() -> None:

@@ -38,15 +38,26 @@ def test_upload_names_reject_bad_batch_and_number() -> None:
 
 
 def test_model_names_follow_replicate_rules() -> None:
-    assert paths.model_name("chernikov", "123456789", 456) == (
-        "chernikov/telegram_flux_123456789_456"
+    instance = "chat123456789-3F2A9C1E-77aa-4b2b-9a0e-0123456789ab"
+    assert paths.model_name("chernikov", "123456789", 456, instance) == (
+        "chernikov/telegram_flux_123456789_456_3f2a9c1e"
     )
-    assert paths.model_name("Chernikov", "-1001234", 2) == "chernikov/telegram_flux_n1001234_2"
-    assert paths.model_slug("-5", 1) != paths.model_slug("5", 1)
+    assert paths.model_name("Chernikov", "-1001234", 2, "ab12cd34ef") == (
+        "chernikov/telegram_flux_n1001234_2_ab12cd34"
+    )
+    assert paths.model_slug("-5", 1, "a") != paths.model_slug("5", 1, "a")
     with pytest.raises(ValueError):
-        paths.model_name("", "1", 1)
+        paths.model_name("", "1", 1, "a")
     with pytest.raises(ValueError):
-        paths.model_slug("1", 0)
+        paths.model_slug("1", 0, "a")
+
+
+def test_model_names_are_new_after_an_erase_restarts_the_numbers() -> None:
+    """Replicate keeps a deleted model's name reserved: the same chat and number from another
+    training instance gives another name."""
+    first = paths.model_name("o", "1", 1, "chat1-0a1b2c3d-0000")
+    again = paths.model_name("o", "1", 1, "chat1-9f8e7d6c-0000")
+    assert first != again
 
 
 def test_batch_id_from_an_instance_id_fits_blob_names() -> None:
@@ -64,3 +75,8 @@ def test_the_pending_upload_blob_is_named_by_chat_and_instance() -> None:
     for bad in ("../x", "a/b", "", "a.b"):
         with pytest.raises(ValueError):
             paths.pending_upload_blob_name("1", bad)
+
+
+def test_batch_id_skips_the_chat_prefix_of_an_instance_id() -> None:
+    assert paths.batch_id("chat-100123-9f8e7d6c5b4a39281706f5e4d3c2b1a0") == "9f8e7d6c"
+    assert paths.batch_id("chat42-ab12cd34ef56") == "ab12cd34"

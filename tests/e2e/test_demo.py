@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -73,7 +74,7 @@ def test_demo_flow_end_to_end(
     assert index.startswith(f"# Chat {chat_id}\n")
     assert f"- Training ID: {result.training_id}" in index
     assert f"### Generation {result.generation_id}" in index
-    assert result.model_id == f"kaizen/telegram_flux_{chat_id}_1"
+    assert re.fullmatch(rf"kaizen/telegram_flux_{chat_id}_1_[0-9a-f]{{8}}", result.model_id)
 
     # The notifications were consumed, as N8N consumes them.
     assert [n["messageType"] for n in result.notifications] == list(NOTIFICATIONS)

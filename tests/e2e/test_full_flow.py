@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from PIL import Image
 
+from calendary.domain import paths
 from fakes.replicate.config import FAST_FLUX_TRAINER, OSTRIS_TRAINER
 from tests.e2e.stack import Stack
 
@@ -37,7 +38,8 @@ def test_upload_train_generate(stack: Stack, chat_id: str, trainer: str) -> None
     started = stack.train(chat_id, triggerWord="TOK", steps=1000)
     # The fake trains instantly: the answer may already carry the end of the training.
     assert started["status"] in ("starting", "processing", "succeeded")
-    assert started["modelId"] == f"kaizen/telegram_flux_{chat_id}_1"
+    tag = paths.batch_id(started["instanceId"])
+    assert started["modelId"] == f"kaizen/telegram_flux_{chat_id}_1_{tag}"
     training = stack.wait_training(chat_id, instance_id=started["instanceId"])
     assert training["status"] == "succeeded"
     assert training["trainingId"] == started["trainingId"]

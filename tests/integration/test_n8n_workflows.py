@@ -208,7 +208,13 @@ def test_every_service_route_n8n_needs_is_covered() -> None:
     used = {
         _route_for(n["parameters"]["url"]).name for p in WORKFLOWS for n in _http_nodes(_load(p))
     }
-    assert used == {"UploadImages", "CreateAndTrainModel", "GenerateImage", "ChatStatus"}
+    assert used == {
+        "UploadImages",
+        "CreateAndTrainModel",
+        "GenerateImage",
+        "ChatStatus",
+        "EraseChat",
+    }
 
 
 def test_the_field_checker_catches_wrong_names() -> None:
@@ -241,3 +247,17 @@ def test_every_telegram_text_is_sent_as_escaped_html(path: Path) -> None:
             assert params["additionalFields"]["appendAttribution"] is False, node["name"]
             if "{{" in params["text"]:
                 assert "'&lt;'" in params["text"], node["name"]
+
+
+def test_forget_asks_first_and_erases_only_when_confirmed() -> None:
+    workflow = _load(ROOT / "docs" / "n8n" / "telegram-inbound.json")
+    rules = next(n for n in workflow["nodes"] if n["name"] == "Route message")["parameters"]
+    patterns = {
+        r["outputKey"]: r["conditions"]["conditions"][0]["rightValue"]
+        for r in rules["rules"]["values"]
+    }
+    assert re.match(patterns["forget_confirmed"], "/forget yes")
+    assert not re.match(patterns["forget_confirmed"], "/forget")
+    erase = next(n for n in workflow["nodes"] if n["name"] == "Erase chat")
+    assert erase["parameters"]["method"] == "DELETE"
+    assert _route_for(erase["parameters"]["url"]) is routes.ERASE_CHAT

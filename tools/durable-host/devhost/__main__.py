@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     app, engine = create_host(config)
     sock = bind(config.host, config.port)
     host, port = sock.getsockname()[:2]
+    engine.origin = f"http://{host}:{port}"
     index = engine.index
     print(f"devhost listening on http://{host}:{port}", flush=True)
     for function in index.http:

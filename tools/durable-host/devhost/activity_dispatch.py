@@ -34,6 +34,7 @@ class ActivityDispatch:
     activity_pool: ThreadPoolExecutor
     _send: Callable[..., None]
     _spawn: Callable[[Any], None]
+    client_binding: Callable[[], str]
 
     def schedule_activity(
         self, step: Step, instance: Instance, task_id: int, action: dict[str, Any]
@@ -58,7 +59,11 @@ class ActivityDispatch:
             ok, text, details = False, f"The function '{payload['name']}' doesn't exist.", ""
         else:
             ok, text, details = await run_activity(
-                activity, payload["input"], self.activity_pool, uuid.uuid4().hex
+                activity,
+                payload["input"],
+                self.activity_pool,
+                uuid.uuid4().hex,
+                self.client_binding() if activity.client_param else None,
             )
         log.info(
             "Executed 'Functions.%s' (%s, Id=%s, Duration=%.0fms)",

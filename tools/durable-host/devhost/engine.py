@@ -22,6 +22,7 @@ from typing import Any
 
 from devhost import history as h
 from devhost.activity_dispatch import ActivityDispatch
+from devhost.binding import client_binding
 from devhost.clock import Clock
 from devhost.entity_dispatch import EntityDispatch
 from devhost.instance import ACTIVE, TERMINAL, Instance, Message
@@ -63,6 +64,12 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
         self._timer_work: dict[int, dict[str, Any]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self.loop: asyncio.AbstractEventLoop | None = None
+        # Where the host listens, once it does: the durable client binding of non-HTTP
+        # functions (activities, timers) points there.
+        self.origin = "http://127.0.0.1:7071"
+
+    def client_binding(self) -> str:
+        return client_binding(self.origin, self.hub_name)
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> None:

@@ -37,10 +37,16 @@ class InvocationContext:
 
 
 async def run_activity(
-    activity: ActivityFunction, input_text: str | None, pool: Executor, invocation_id: str
+    activity: ActivityFunction,
+    input_text: str | None,
+    pool: Executor,
+    invocation_id: str,
+    client_binding: str | None = None,
 ) -> tuple[bool, str, str]:
     """(succeeded, result JSON text | failure reason, failure details)."""
     kwargs: dict[str, Any] = {activity.trigger_param: decode_activity_input(input_text)}
+    if activity.client_param:
+        kwargs[activity.client_param] = client_binding
     if activity.wants_context:
         kwargs["context"] = InvocationContext(invocation_id, activity.name)
     try:

@@ -45,6 +45,20 @@ class ActivityFunction:
     wants_context: bool
     fn: Callable[..., Any]
     is_async: bool
+    client_param: str | None = None  # a durable client input binding, as on any function
+
+
+@dataclass(frozen=True)
+class TimerFunction:
+    name: str
+    schedule: str  # NCRONTAB; may hold a %Setting% reference, resolved at start
+    run_on_startup: bool
+    use_monitor: bool | None  # None: the host decides from the schedule
+    trigger_param: str
+    client_param: str | None
+    wants_context: bool
+    fn: Callable[..., Any]
+    is_async: bool
 
 
 @dataclass
@@ -55,6 +69,7 @@ class FunctionIndex:
     activities: dict[str, ActivityFunction] = field(default_factory=dict)  # lower name
     entities: dict[str, Callable[..., str]] = field(default_factory=dict)  # lower name
     queues: list[QueueFunction] = field(default_factory=list)
+    timers: list[TimerFunction] = field(default_factory=list)
 
     def orchestrator(self, name: str) -> Callable[..., str] | None:
         return self.orchestrators.get(name.lower())
@@ -117,9 +132,9 @@ def _add(index: FunctionIndex, function: Any) -> None:
     fn = function.get_user_function()
     bindings = _bindings(function)
     is_async = inspect.iscoroutinefunction(fn)
+    client = next((b["name"] for b in bindings if b["type"] == "durableClient"), None)
     if kind == "httpTrigger":
         spec = next(b for b in bindings if b["type"] == "httpTrigger")
-        client = next((b["name"] for b in bindings if b["type"] == "durableClient"), None)
         methods = tuple(m.upper() for m in spec.get("methods") or ALL_METHODS)
         index.http.append(
             HttpFunction(
@@ -145,6 +160,7 @@ def _add(index: FunctionIndex, function: Any) -> None:
             wants_context=_wants_context(fn, bindings),
             fn=fn,
             is_async=is_async,
+            client_param=client,
         )
     elif kind == "entityTrigger":
         real = getattr(trigger, "entity_name", None) or name
@@ -157,6 +173,21 @@ def _add(index: FunctionIndex, function: Any) -> None:
                 queue_name=spec["queueName"],
                 connection=spec.get("connection") or "AzureWebJobsStorage",
                 trigger_param=spec["name"],
+                wants_context=_wants_context(fn, bindings),
+                fn=fn,
+                is_async=is_async,
+            )
+        )
+    elif kind == "timerTrigger":
+        spec = next(b for b in bindings if b["type"] == "timerTrigger")
+        index.timers.append(
+            TimerFunction(
+                name=name,
+                schedule=spec["schedule"],
+                run_on_startup=bool(spec.get("runOnStartup", False)),
+                use_monitor=spec.get("useMonitor"),
+                trigger_param=spec["name"],
+                client_param=client,
                 wants_context=_wants_context(fn, bindings),
                 fn=fn,
                 is_async=is_async,

@@ -26,6 +26,7 @@ from devhost.loader import ALL_METHODS, DEFAULT_APP, index_app, load_app
 from devhost.monitor import ROUTES as MONITOR_ROUTES
 from devhost.queues import QueueListener, QueueOptions
 from devhost.store import Store
+from devhost.timer_triggers import ScheduleMonitor, TimerTrigger
 from devhost.versioning import Versioning
 
 log = logging.getLogger("devhost")
@@ -68,6 +69,18 @@ def queue_listeners(engine: Engine, options: QueueOptions) -> list[QueueListener
     return listeners
 
 
+def timer_triggers(engine: Engine, monitor: ScheduleMonitor) -> dict[str, TimerTrigger]:
+    triggers = {}
+    for function in engine.index.timers:
+        try:
+            triggers[function.name.lower()] = TimerTrigger(
+                function, engine.clock, monitor, engine.activity_pool, engine.client_binding
+            )
+        except (KeyError, ValueError) as exc:
+            log.error("Timer trigger '%s' is disabled: %s", function.name, exc)
+    return triggers
+
+
 async def _close_sdk_session() -> None:
     # The SDK keeps one module-global aiohttp session bound to this loop.
     from azure.durable_functions.models.utils import http_utils
@@ -87,13 +100,30 @@ def create_host(config: HostConfig) -> tuple[Starlette, Engine]:
     queue_options = QueueOptions.from_host_json(host_json)
     functions = HttpFunctions(index.http, engine.hub_name, engine.activity_pool)
 
+    monitor = ScheduleMonitor(None if config.in_memory else Path(config.state_dir) / "timers")
+    timers: dict[str, TimerTrigger] = {}
+    runs: set[asyncio.Future[bool]] = set()
+
     async def serve_function(request: Request) -> Response:
         return await functions(request)
+
+    async def run_function(request: Request) -> Response:
+        """`POST /admin/functions/{name}`: run a non-HTTP function now, as the Functions host's
+        admin API does (a timer function gets `IsPastDue` false)."""
+        trigger = timers.get(request.path_params["name"].lower())
+        if trigger is None:
+            return Response(status_code=404)
+        run = asyncio.ensure_future(trigger.invoke(past_due=False))
+        runs.add(run)
+        run.add_done_callback(runs.discard)
+        return Response(status_code=202)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await engine.start()
         pollers = [asyncio.ensure_future(q.run()) for q in queue_listeners(engine, queue_options)]
+        timers.update(timer_triggers(engine, monitor))
+        pollers += [asyncio.ensure_future(t.run()) for t in timers.values()]
         yield
         for poller in pollers:
             poller.cancel()
@@ -105,6 +135,7 @@ def create_host(config: HostConfig) -> tuple[Starlette, Engine]:
     routes = [
         *DURABLE_ROUTES,
         *MONITOR_ROUTES,
+        Route("/admin/functions/{name}", run_function, methods=["POST"]),
         Route(f"{ROUTE_PREFIX}{{path:path}}", serve_function, methods=list(ALL_METHODS)),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)

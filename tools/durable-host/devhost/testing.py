@@ -82,6 +82,7 @@ def running_host(
     asgi, engine = create_host(config)
     sock = bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
+    engine.origin = f"http://127.0.0.1:{port}"
     server = uvicorn.Server(
         uvicorn.Config(asgi, log_level="warning", access_log=False, lifespan="on")
     )

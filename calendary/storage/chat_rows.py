@@ -1,0 +1,26 @@
+"""Deleting every row of one chat from a table whose PartitionKey is the chat id."""
+
+from __future__ import annotations
+
+from azure.core.exceptions import ResourceNotFoundError
+from azure.data.tables import TableClient
+
+
+def delete_partition(table: TableClient, chat_id: str) -> int:
+    """Delete the chat's rows; a table that does not exist holds none. Idempotent."""
+    deleted = 0
+    try:
+        rows = list(
+            table.query_entities(
+                "PartitionKey eq @chat", parameters={"chat": chat_id}, select=["RowKey"]
+            )
+        )
+    except ResourceNotFoundError:
+        return 0
+    for row in rows:
+        try:
+            table.delete_entity(chat_id, row["RowKey"])
+        except ResourceNotFoundError:
+            continue
+        deleted += 1
+    return deleted
