@@ -23,6 +23,16 @@ $(N8N_STAMP): tools/n8n/package.json tools/n8n/package-lock.json
 	cd tools/n8n && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Wheels for the host package's install test: it installs into a fresh venv with --no-index, so
+# the test reaches no registry and gets exactly the versions this project pins.
+WHEELHOUSE := .local/wheelhouse
+$(WHEELHOUSE)/.ok: $(PY_STAMP) tools/durable-host/pyproject.toml
+	@mkdir -p $(WHEELHOUSE)
+	$(BIN)/python -m pip freeze --exclude-editable --exclude devhost > $(WHEELHOUSE)/constraints.txt
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check -d $(WHEELHOUSE) \
+		-c $(WHEELHOUSE)/constraints.txt ./tools/durable-host pytest "setuptools>=68"
+	@touch $@
+
 # Headless Chromium drives the monitor page tests; Debian's package, installed once.
 .local/chromium.ok:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
@@ -42,7 +52,7 @@ n8n: deps $(N8N_STAMP)
 demo: deps
 	$(BIN)/python -m devstack.demo
 
-test: deps .local/chromium.ok $(N8N_STAMP)
+test: deps .local/chromium.ok $(N8N_STAMP) $(WHEELHOUSE)/.ok
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[2] / "tools" / "durable-host"
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "tools" / "durable-host"
+# Filled by `make test` from the versions this project pins; the install reaches no registry.
+WHEELHOUSE = ROOT / ".local" / "wheelhouse"
 EXAMPLE = re.compile(r"<!-- example: (\S+) -->\n```python\n(.*?)```", re.S)
 
 
@@ -30,6 +33,7 @@ def test_the_readme_shows_an_app_and_a_ten_line_test() -> None:
 @pytest.mark.install
 def test_readme_example_passes_in_a_fresh_venv(tmp_path: Path) -> None:
     # A copy of the package, so pip's in-tree build leaves nothing behind in the repository.
+    assert (WHEELHOUSE / ".ok").exists(), "no wheelhouse: run `make .local/wheelhouse/.ok`"
     source = tmp_path / "durable-host"
     shutil.copytree(
         PACKAGE, source, ignore=shutil.ignore_patterns("tests", "*.egg-info", "__pycache__")
@@ -41,7 +45,7 @@ def test_readme_example_passes_in_a_fresh_venv(tmp_path: Path) -> None:
     python = str(venv / "bin" / "python")
     install = subprocess.run(
         [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         str(source), "pytest"],
+         "--no-index", "--find-links", str(WHEELHOUSE), str(source), "pytest"],
         capture_output=True, text=True, env=env, timeout=600,
     )  # fmt: skip
     assert install.returncode == 0, install.stderr[-3000:]
