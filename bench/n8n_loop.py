@@ -83,9 +83,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     with (
-        azurite.running() as connection_string,
+        azurite.private() as storage,
         tempfile.TemporaryDirectory(prefix="bench-loop-") as workdir,
-        running_loop(connection_string, Path(workdir)) as loop,
+        running_loop(storage.connection_string, Path(workdir)) as loop,
     ):
         one_run(loop)  # warm-up: first calls import modules and open connections
         results = [one_run(loop) for _ in range(args.runs)]
