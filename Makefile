@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: deps run test lint format bench demo clean openapi
+.PHONY: deps run test lint format bench demo clean openapi faces
 
 $(PY_STAMP): requirements.txt requirements-dev.txt tools/durable-host/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,19 @@ run: deps
 demo: deps
 	$(BIN)/python -m devstack.demo
 
-test: deps .local/chromium.ok
+# Real faces for the photo-check tests: the test photos inside face_recognition 1.3.0's source
+# distribution on the package registry (fetched once, never committed).
+FACES := .local/faces/face_recognition-1.3.0/tests/test_images
+$(FACES)/obama.jpg:
+	@mkdir -p .local/faces
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-binary :all: --no-deps \
+		face_recognition==1.3.0 -d .local/faces
+	tar -xzf .local/faces/face_recognition-1.3.0.tar.gz -C .local/faces face_recognition-1.3.0/tests/test_images
+	@touch $@
+
+faces: deps $(FACES)/obama.jpg
+
+test: deps .local/chromium.ok $(FACES)/obama.jpg
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -44,7 +56,7 @@ lint: deps
 openapi: deps
 	$(BIN)/python -m calendary.openapi docs/openapi.json
 
-bench: deps
+bench: deps $(FACES)/obama.jpg
 	$(BIN)/python -m bench
 
 clean:
