@@ -9,6 +9,7 @@ from activities import (
     generated_images,
     images,
     notify,
+    photo_checks,
     replicate_predictions,
     replicate_trainings,
 )
@@ -46,5 +47,6 @@ for module in (
     replicate_predictions,
     generated_images,
     notify,
+    photo_checks,
 ):
     app.register_functions(module.bp)

@@ -10,6 +10,7 @@ from api import routes
 from api.chat_reads import read_chat
 from api.envelope import fail, ok
 from calendary.domain.chat_state import summarize
+from calendary.domain.photo_summary import photo_summary
 from calendary.domain.requests import ChatId
 from calendary.domain.responses import ChatStatusData, LatestTraining
 
@@ -26,7 +27,8 @@ async def chat_status_http(
         chat_id = _chat_id.validate_python(req.route_params.get("userId", ""))
     except ValidationError:
         return fail(400, "userId must be a Telegram chat id (digits, optional leading minus)")
-    summary = summarize(await read_chat(client, chat_id))
+    chat = await read_chat(client, chat_id)
+    summary = summarize(chat)
     latest = summary.latest_training
     data = ChatStatusData(
         user_id=chat_id,
@@ -43,5 +45,6 @@ async def chat_status_http(
         ),
         image_count=summary.image_count,
         generation_count=summary.generation_count,
+        photos=photo_summary(chat),
     )
     return ok(data.model_dump(mode="json", by_alias=True))

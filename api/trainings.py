@@ -16,6 +16,7 @@ from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body
 from calendary.composition import services
 from calendary.domain.chat_state import ChatState
+from calendary.domain.photo_summary import gate_refusal
 from calendary.domain.requests import CreateAndTrainModelRequest
 from calendary.domain.responses import CreateAndTrainModelData
 from calendary.replicate.errors import ReplicateError
@@ -50,6 +51,11 @@ async def create_and_train_model_http(
     chat = await read_chat(client, body.user_id)
     if len(chat.images) < settings.min_training_images:
         return fail(400, _not_enough(settings.min_training_images, len(chat.images)))
+    gated = settings.photo_gate and not body.force
+    refusal = gate_refusal(chat, settings.min_training_images) if gated else None
+    if refusal:
+        log.info("training refused by the photo gate chat_id=%s", body.user_id)
+        return fail(400, refusal)
     if chat.active_training is not None:
         if await _still_running(client, chat.active_training):
             return fail(409, ACTIVE)
@@ -66,6 +72,7 @@ async def create_and_train_model_http(
         steps=body.steps,
         min_images=settings.min_training_images,
         timeout_seconds=int(settings.training_timeout.total_seconds()),
+        only_passing=gated,
     )
     await client.start_new(names.TRAIN_MODEL, instance_id, job.dump())
     log.info("training workflow started chat_id=%s instance_id=%s", body.user_id, instance_id)

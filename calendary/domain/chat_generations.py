@@ -71,6 +71,7 @@ def complete_generation(
     image_url: str | None = None,
     output_seed: int | None = None,
     replicate_id: str | None = None,
+    likeness_distance: float | None = None,
 ) -> tuple[ChatState, GenerationRecord]:
     record = state.generation(generation_id)
     if record is None:
@@ -84,6 +85,7 @@ def complete_generation(
             "image_url": image_url,
             "output_seed": output_seed,
             "replicate_id": replicate_id,
+            "likeness_distance": likeness_distance,
         }
     )
     generations = tuple(

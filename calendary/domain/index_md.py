@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from calendary.domain.chat_state import ChatState, GenerationRecord, TrainingRecord
 from calendary.domain.image_urls import redact_url
+from calendary.domain.photo_checks import verdict_of
 
 # Characters with an inline meaning in CommonMark/GFM. Block syntax (headings, lists, quotes)
 # needs a line start, and user text never gets one: it always follows "- Key: " on one line.
@@ -68,10 +69,26 @@ def _generation_section(g: GenerationRecord) -> list[str]:
         ("Prompt", escape_text(g.prompt)),
         ("Seed", str(seed) if seed is not None else None),
         ("Image", _url(g.image_url) if g.image_url else None),
+        ("Likeness", f"{g.likeness_distance:.2f}" if g.likeness_distance is not None else None),
         ("Status", g.status if g.status != "succeeded" else None),
     ]
     # Generation ids are checked by paths.check_generation_id before they are recorded.
     return [f"### Generation {g.generation_id}", "", *_lines(pairs), ""]
+
+
+def _photo_checks(state: ChatState) -> list[str]:
+    """One line per checked photo: its verdict and, when not ok, why (left out before checks)."""
+    checked = [i for i in state.images if i.analysis is not None]
+    if not checked:
+        return []
+    lines = ["### Photo Checks", ""]
+    passing = sum(1 for i in checked if verdict_of(i.analysis).verdict != "rejected")
+    lines += [f"- Passing: {passing} of {len(checked)}"]
+    for image in checked:
+        v = verdict_of(image.analysis)
+        why = f" ({escape_text('; '.join(v.reasons))})" if v.reasons else ""
+        lines.append(f"- {escape_text(image.file_name)}: {v.verdict}{why}")
+    return [*lines, ""]
 
 
 def render_index(state: ChatState) -> str:
@@ -84,6 +101,7 @@ def render_index(state: ChatState) -> str:
         ]
     )
     lines.append("")
+    lines += _photo_checks(state)
     known = {t.training_id for t in state.trainings if t.training_id}
     for t in state.trainings:
         lines += _training_section(t)

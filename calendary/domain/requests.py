@@ -69,6 +69,9 @@ class CreateAndTrainModelRequest(ApiRequest):
         default="TOK", alias="triggerWord"
     )
     steps: int = Field(default=1000, ge=3, le=6000)
+    force: bool = Field(
+        default=False, description="Train even when fewer than MinTrainingImages photos pass."
+    )
 
 
 class GenerateImageRequest(ApiRequest):

@@ -43,6 +43,26 @@ class UploadedImage(ApiModel):
     file_name: str = Field(description="Blob name under data/{chatId}/upload/.")
     size_bytes: int
     url: str = Field(description="Blob URL without a SAS signature.")
+    verdict: Literal["ok", "warning", "rejected"] | None = Field(
+        default=None, description="Photo checks: rejected photos do not count for training."
+    )
+    reasons: list[str] = Field(default_factory=list, description="Why, for the user.")
+
+
+class PhotoVerdict(ApiModel):
+    file_name: str
+    verdict: Literal["ok", "warning", "rejected"]
+    reasons: list[str] = Field(default_factory=list)
+
+
+class PhotoSummary(ApiModel):
+    """The photo checks over the chat's set: counts, and each photo that is not simply ok."""
+
+    ok: int
+    warning: int
+    rejected: int
+    passing: int = Field(description="Photos the training gate counts (ok and warning).")
+    issues: list[PhotoVerdict] = Field(default_factory=list)
 
 
 class SkippedImage(ApiModel):
@@ -53,6 +73,9 @@ class SkippedImage(ApiModel):
 class UploadImagesData(ApiModel):
     archive_url: str = Field(default="", description="Always empty; kept for seed compatibility.")
     image_count: int = Field(description="Images stored for this chat after this request.")
+    passing_count: int | None = Field(
+        default=None, description="Images of the chat that pass the photo checks."
+    )
     uploaded_images: list[UploadedImage] = Field(default_factory=list)
     skipped: list[SkippedImage] = Field(default_factory=list)
 
@@ -87,6 +110,7 @@ class ChatStatusData(ApiModel):
     latest_training: LatestTraining | None = None
     image_count: int
     generation_count: int
+    photos: PhotoSummary | None = None
 
 
 class AcceptedData(ApiModel):
