@@ -99,8 +99,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     size = int(args.mb * 1024 * 1024)
-    with azurite.running() as conn:
-        clients = build_storage_clients(connection_string=conn)
+    with azurite.private() as storage:
+        clients = build_storage_clients(connection_string=storage.connection_string)
         name = "bench" + uuid.uuid4().hex[:12]
         container = clients.blob_service.create_container(name)
         try:

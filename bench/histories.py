@@ -225,14 +225,14 @@ def main() -> int:
     # The SDK warns on every activity result it hands over as a dict; noise for this table.
     logging.getLogger("azure.functions.DurableFunctions").setLevel(logging.ERROR)
     with (
-        azurite.running() as connection,
+        azurite.private() as storage,
         running_host("function_app:app", time_scale=TIME_SCALE) as host,
     ):
         site = StubSite()
         with serve_app(site.app()) as origin:
             site.origin = origin
             started = time.perf_counter()
-            results = run_scenarios(host, site, connection)
+            results = run_scenarios(host, site, storage.connection_string)
             elapsed = time.perf_counter() - started
     print(table(results, PER_EVENT_MS, STEP_BASE_MS))
     print()

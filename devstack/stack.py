@@ -28,6 +28,7 @@ class Ports:
     host: int = 7071
     replicate: int = 7072
     photos: int = 7073
+    storage: azurite.StoragePorts = azurite.WELL_KNOWN
 
     @property
     def api(self) -> str:
@@ -50,7 +51,7 @@ def local_environment(
     """The settings the local stack needs. The environment wins, then `local.settings.json`
     (which the host applies itself), then these defaults."""
     defaults = {
-        "AzureWebJobsStorage": azurite.CONNECTION_STRING,
+        "AzureWebJobsStorage": ports.storage.connection_string,
         "ReplicateBaseUrl": f"http://{LOOPBACK}:{ports.replicate}/v1",
         "ReplicateApiKey": DEFAULT_TOKEN,
         "ReplicateOwner": "local",
@@ -118,10 +119,10 @@ class LocalStack:
 
     def _start(self, ready_timeout: float) -> None:
         env = local_environment(self.ports)
-        if azurite.is_running():
+        if azurite.is_running(self.ports.storage):
             self.reused_azurite = True
         else:
-            self.owned_azurite = azurite.start(ROOT / ".azurite")
+            self.owned_azurite = azurite.start(ROOT / ".azurite", ports=self.ports.storage)
         self.photos = PhotoServer(self.ports.photos).start()
         python = sys.executable
         self._spawn(
@@ -176,10 +177,11 @@ class LocalStack:
             self.owned_azurite = None
 
     def banner(self) -> str:
+        where = f"Azurite on {self.ports.storage}"
         storage = (
-            "Azurite on 127.0.0.1:10000-10002 (already running: reused)"
+            f"{where} (already running: reused)"
             if self.reused_azurite
-            else "Azurite on 127.0.0.1:10000-10002 (data in .azurite/)"
+            else f"{where} (data in .azurite/)"
         )
         p = self.ports
         photos = self.photos.url(1) if self.photos else ""

@@ -1,4 +1,8 @@
-"""Shared fixtures: one Azurite per test session (reused when one already listens)."""
+"""Shared fixtures: one Azurite of the session's own, on free ports.
+
+Never one that already listens on 10000-10002: that one belongs to another run (`make run`, or a
+test session in another checkout), which may stop it, or restart it empty, in the middle of ours.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,14 @@ from devstack import azurite
 
 
 @pytest.fixture(scope="session")
-def azurite_connection_string() -> Iterator[str]:
-    with azurite.running() as connection_string:
-        yield connection_string
+def azurite_ports() -> Iterator[azurite.StoragePorts]:
+    with azurite.private() as ports:
+        yield ports
+
+
+@pytest.fixture(scope="session")
+def azurite_connection_string(azurite_ports: azurite.StoragePorts) -> str:
+    return azurite_ports.connection_string
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -35,11 +36,13 @@ def listener() -> Iterator[int]:
 
 
 def test_stack_serves_the_api_and_stops_every_process(
-    ports: Ports, tmp_path: Path, azurite_connection_string: str
+    ports: Ports, tmp_path: Path, azurite_ports: azurite.StoragePorts
 ) -> None:
     log = tmp_path / "stack.log"
     with log.open("wb") as output:
-        stack = LocalStack(ports, output=output, state_dir=tmp_path / "state")
+        stack = LocalStack(
+            replace(ports, storage=azurite_ports), output=output, state_dir=tmp_path / "state"
+        )
         stack.start()
         try:
             pids = [c.pid for c in stack.children.values()]
@@ -57,7 +60,7 @@ def test_stack_serves_the_api_and_stops_every_process(
                 assert (
                     http.get(f"http://127.0.0.1:{ports.photos}/file/botX/a.jpg").status_code == 404
                 )
-            assert "127.0.0.1:10000-10002 (already running: reused)" in stack.banner()
+            assert f"Azurite on {azurite_ports} (already running: reused)" in stack.banner()
         finally:
             stack.stop()
     assert (tmp_path / "state" / "state.db").exists()  # file-backed: workflows survive restarts

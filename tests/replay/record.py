@@ -51,7 +51,7 @@ WEBHOOK_WAIT = Schedule(starting=0.1, processing=0.1)  # the workflow waits, the
 @contextmanager
 def stack(training_timeout: str = "PT10M") -> Iterator[Stack]:
     with ExitStack() as stack_of:
-        connection = stack_of.enter_context(azurite.running())
+        connection = stack_of.enter_context(azurite.private()).connection_string
         host = stack_of.enter_context(running_host("function_app:app", time_scale=TIME_SCALE))
         site = StubSite()
         site.origin = stack_of.enter_context(serve_app(site.app()))
