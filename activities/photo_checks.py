@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.durable_functions as df
 from PIL import UnidentifiedImageError
@@ -25,25 +25,19 @@ from activities.contracts import (
 from calendary.composition import services
 from calendary.domain import paths
 from calendary.domain.photo_checks import PhotoAnalysis, photo_issues
+from calendary.faces.worker import measure
 from calendary.storage.blobs import BlobNotFound
+
+if TYPE_CHECKING:
+    from calendary.faces.measure import FaceMeasure
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
 
 
-def _analyze(job: AnalyzePhotoInput) -> AnalyzedPhoto:
-    from calendary.faces.measure import measure_photo  # numpy and dlib: loaded on first use
-
-    svc = services()
-    try:
-        measured = measure_photo(svc.blobs.get_bytes(job.blob_name))
-    except (UnidentifiedImageError, OSError) as exc:  # stored by fetch_image, so not expected
-        log.warning("photo unreadable chat_id=%s blob=%s error=%s", job.chat_id, job.blob_name, exc)
-        return AnalyzedPhoto(blob_name=job.blob_name)
-    if measured.embedding is not None:
-        face = json.dumps({"embedding": measured.embedding}).encode()
-        svc.blobs.put(paths.face_blob_name(job.blob_name), face, content_type="application/json")
-    analysis = PhotoAnalysis(
+def _analysis(measured: FaceMeasure) -> PhotoAnalysis:
+    thresholds = services().settings.photo_thresholds()
+    return PhotoAnalysis(
         width=measured.width,
         height=measured.height,
         faces=measured.faces,
@@ -51,7 +45,7 @@ def _analyze(job: AnalyzePhotoInput) -> AnalyzedPhoto:
         sharpness=measured.sharpness,
         brightness=measured.brightness,
         issues=photo_issues(
-            svc.settings.photo_thresholds(),
+            thresholds,
             width=measured.width,
             height=measured.height,
             faces=measured.faces,
@@ -60,6 +54,25 @@ def _analyze(job: AnalyzePhotoInput) -> AnalyzedPhoto:
             brightness=measured.brightness,
         ),
     )
+
+
+@bp.activity_trigger(input_name="request")
+async def analyze_photo(request: dict[str, Any]) -> dict[str, Any]:
+    """Idempotent: measures a stored photo and (over)writes its embedding blob."""
+    job = AnalyzePhotoInput.model_validate(request)
+    blobs = services().blobs
+    data = await asyncio.to_thread(blobs.get_bytes, job.blob_name)
+    try:
+        measured = await measure(data)
+    except (UnidentifiedImageError, OSError) as exc:  # stored by fetch_image, so not expected
+        log.warning("photo unreadable chat_id=%s blob=%s error=%s", job.chat_id, job.blob_name, exc)
+        return AnalyzedPhoto(blob_name=job.blob_name).dump()
+    if measured.embedding is not None:
+        face = json.dumps({"embedding": measured.embedding}).encode()
+        await asyncio.to_thread(
+            blobs.put, paths.face_blob_name(job.blob_name), face, content_type="application/json"
+        )
+    analysis = _analysis(measured)
     log.info(
         "photo analysed chat_id=%s blob=%s faces=%d issues=%s",
         job.chat_id,
@@ -67,14 +80,7 @@ def _analyze(job: AnalyzePhotoInput) -> AnalyzedPhoto:
         analysis.faces,
         ",".join(analysis.issues) or "none",
     )
-    return AnalyzedPhoto(blob_name=job.blob_name, analysis=analysis.model_dump(mode="json"))
-
-
-@bp.activity_trigger(input_name="request")
-async def analyze_photo(request: dict[str, Any]) -> dict[str, Any]:
-    """Idempotent: measures a stored photo and (over)writes its embedding blob."""
-    job = AnalyzePhotoInput.model_validate(request)
-    return (await asyncio.to_thread(_analyze, job)).dump()
+    return AnalyzedPhoto(blob_name=job.blob_name, analysis=analysis.model_dump(mode="json")).dump()
 
 
 def _embeddings(blob_names: list[str]) -> dict[str, tuple[float, ...]]:
@@ -116,24 +122,19 @@ async def compare_faces(request: dict[str, Any]) -> dict[str, Any]:
     return (await asyncio.to_thread(_compare, job)).dump()
 
 
-def _score(job: ScoreLikenessInput) -> Likeness:
-    from calendary.faces.compare import centre, distance
-    from calendary.faces.measure import measure_photo
-
-    svc = services()
-    references = list(_embeddings(job.reference_blobs).values())
-    measured = measure_photo(svc.blobs.get_bytes(job.image_blob))
-    if not references or measured.embedding is None:
-        log.info("likeness not measured chat_id=%s blob=%s", job.chat_id, job.image_blob)
-        return Likeness()
-    gap = round(distance(measured.embedding, centre(references)), 4)
-    limit = svc.settings.likeness_max_distance
-    log.info("likeness chat_id=%s blob=%s distance=%.3f", job.chat_id, job.image_blob, gap)
-    return Likeness(distance=gap, below_threshold=gap > limit)
-
-
 @bp.activity_trigger(input_name="request")
 async def score_likeness(request: dict[str, Any]) -> dict[str, Any]:
     """Read-only: how close the generated face is to the training photos' faces."""
+    from calendary.faces.compare import centre, distance
+
     job = ScoreLikenessInput.model_validate(request)
-    return (await asyncio.to_thread(_score, job)).dump()
+    svc = services()
+    references = list((await asyncio.to_thread(_embeddings, job.reference_blobs)).values())
+    measured = await measure(await asyncio.to_thread(svc.blobs.get_bytes, job.image_blob))
+    if not references or measured.embedding is None:
+        log.info("likeness not measured chat_id=%s blob=%s", job.chat_id, job.image_blob)
+        return Likeness().dump()
+    gap = round(distance(measured.embedding, centre(references)), 4)
+    limit = svc.settings.likeness_max_distance
+    log.info("likeness chat_id=%s blob=%s distance=%.3f", job.chat_id, job.image_blob, gap)
+    return Likeness(distance=gap, below_threshold=gap > limit).dump()
