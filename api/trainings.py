@@ -16,7 +16,7 @@ from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body
 from calendary.composition import services
 from calendary.domain.chat_state import ChatState
-from calendary.domain.photo_summary import gate_refusal
+from calendary.domain.photo_summary import gate_refusal, refusal_text
 from calendary.domain.requests import CreateAndTrainModelRequest
 from calendary.domain.responses import CreateAndTrainModelData
 from calendary.replicate.errors import ReplicateError
@@ -55,7 +55,8 @@ async def create_and_train_model_http(
     refusal = gate_refusal(chat, settings.min_training_images) if gated else None
     if refusal:
         log.info("training refused by the photo gate chat_id=%s", body.user_id)
-        return fail(400, refusal)
+        data = refusal.model_dump(mode="json", by_alias=True)
+        return fail(400, refusal_text(refusal, len(chat.images)), data)
     if chat.active_training is not None:
         if await _still_running(client, chat.active_training):
             return fail(409, ACTIVE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from calendary.domain.chat_state import ChatState
 from calendary.domain.photo_checks import verdict_of
-from calendary.domain.responses import PhotoSummary, PhotoVerdict
+from calendary.domain.responses import PhotoSummary, PhotoVerdict, TrainingRefusedData
 
 
 def photo_summary(state: ChatState) -> PhotoSummary:
@@ -25,16 +25,19 @@ def photo_summary(state: ChatState) -> PhotoSummary:
     )
 
 
-def gate_refusal(state: ChatState, minimum: int) -> str | None:
-    """Why the set may not train (fewer than `minimum` photos pass), or None when it may."""
+def gate_refusal(state: ChatState, minimum: int) -> TrainingRefusedData | None:
+    """The photos to replace when fewer than `minimum` pass, or None when the set may train."""
     summary = photo_summary(state)
     if summary.passing >= minimum:
         return None
-    rejected = "; ".join(
-        f"{p.file_name}: {', '.join(p.reasons)}" for p in summary.issues if p.verdict == "rejected"
-    )
+    replace = [p for p in summary.issues if p.verdict == "rejected"]
+    return TrainingRefusedData(passing=summary.passing, minimum=minimum, replace=replace)
+
+
+def refusal_text(refusal: TrainingRefusedData, image_count: int) -> str:
+    rejected = "; ".join(f"{p.file_name}: {', '.join(p.reasons)}" for p in refusal.replace)
     return (
-        f"only {summary.passing} of {len(state.images)} photos pass the checks and at least "
-        f"{minimum} are needed; replace these photos: {rejected} "
+        f"only {refusal.passing} of {image_count} photos pass the checks and at least "
+        f"{refusal.minimum} are needed; replace these photos: {rejected} "
         '(or send "force": true to train on them anyway)'
     )

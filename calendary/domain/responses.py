@@ -65,6 +65,22 @@ class PhotoSummary(ApiModel):
     issues: list[PhotoVerdict] = Field(default_factory=list)
 
 
+class TrainingRefusedData(ApiModel):
+    """Why the photo checks refused a training, so a client can name the photos to replace."""
+
+    passing: int = Field(description="Photos of the chat that pass the checks.")
+    minimum: int = Field(description="Photos that must pass (MinTrainingImages).")
+    replace: list[PhotoVerdict] = Field(description="The rejected photos, with the reasons.")
+
+
+class TrainingRefusedResponse(ApiModel):
+    success: Literal[False] = False
+    data: TrainingRefusedData | None = Field(
+        default=None, description="Set when the photo checks refused the training."
+    )
+    error: str = Field(description="Human-readable reason, safe to show to the user.")
+
+
 class SkippedImage(ApiModel):
     index: int = Field(description="Position in the request (imageUrls first, then images).")
     reason: str

@@ -77,6 +77,11 @@ def test_verdicts_and_the_gate(gated: Stack, chat_id: str) -> None:
     assert "only 4 of 7 photos pass" in body["error"]
     for n in (4, 5, 6):
         assert f"_{n:03d}.jpg" in body["error"]
+    refusal = body["data"]
+    assert (refusal["passing"], refusal["minimum"]) == (4, 5)
+    replace = {p["fileName"][-7:]: p["reasons"] for p in refusal["replace"]}
+    assert sorted(replace) == ["004.jpg", "005.jpg", "006.jpg"]
+    assert all(replace.values())
     assert s.fake.fake.trainings() == []  # nothing was paid for
 
     forced = s.post("CreateAndTrainModel", {"userId": chat_id, "force": True})

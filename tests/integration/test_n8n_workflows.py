@@ -17,6 +17,7 @@ import pytest
 from pydantic import BaseModel
 
 from api import routes
+from calendary.domain.responses import PhotoVerdict, TrainingRefusedData
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / "docs" / "n8n").glob("*.json"))
@@ -194,3 +195,14 @@ def test_inbound_takes_the_largest_photo_and_image_documents() -> None:
     assert "message.document.mime_type" in text
     # The bot token is read from N8N's environment at run time, never written in the file.
     assert "$env.TELEGRAM_BOT_TOKEN" in text
+
+
+def test_a_training_refused_by_the_photo_checks_names_the_photos_to_replace() -> None:
+    inbound = _load(ROOT / "docs" / "n8n" / "telegram-inbound.json")
+    (reply,) = [n for n in inbound["nodes"] if n["name"] == "Reply training"]
+    text = reply["parameters"]["text"]
+    refusal = {f.alias or name for name, f in TrainingRefusedData.model_fields.items()}
+    photo = {f.alias or name for name, f in PhotoVerdict.model_fields.items()}
+    used = set(re.findall(r"\$json\.body\.data\.(\w+)", text))
+    assert used == {"passing", "minimum", "replace"} <= refusal
+    assert {"fileName", "reasons"} <= set(re.findall(r"\bp\.(\w+)", text)) <= photo
