@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 # n8n lives apart (2.4 GB): `make test` and `make n8n` install it, `make run` does not.
 N8N_STAMP := tools/n8n/node_modules/.installed
 
-.PHONY: deps run test lint format bench demo clean openapi n8n
+.PHONY: deps run test lint format bench demo clean openapi n8n faces
 
 $(PY_STAMP): requirements.txt requirements-dev.txt tools/durable-host/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,7 +52,19 @@ n8n: deps $(N8N_STAMP)
 demo: deps
 	$(BIN)/python -m devstack.demo
 
-test: deps .local/chromium.ok $(N8N_STAMP) $(WHEELHOUSE)/.ok
+# Real faces for the photo-check tests: the test photos inside face_recognition 1.3.0's source
+# distribution on the package registry (fetched once, never committed).
+FACES := .local/faces/face_recognition-1.3.0/tests/test_images
+$(FACES)/obama.jpg:
+	@mkdir -p .local/faces
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-binary :all: --no-deps \
+		face_recognition==1.3.0 -d .local/faces
+	tar -xzf .local/faces/face_recognition-1.3.0.tar.gz -C .local/faces face_recognition-1.3.0/tests/test_images
+	@touch $@
+
+faces: deps $(FACES)/obama.jpg
+
+test: deps .local/chromium.ok $(N8N_STAMP) $(WHEELHOUSE)/.ok $(FACES)/obama.jpg
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -65,7 +77,7 @@ lint: deps
 openapi: deps
 	$(BIN)/python -m calendary.openapi docs/openapi.json
 
-bench: deps
+bench: deps $(FACES)/obama.jpg
 	$(BIN)/python -m bench
 
 clean:

@@ -12,6 +12,7 @@ from activities import (
     generated_images,
     images,
     notify,
+    photo_checks,
     replicate_predictions,
     replicate_trainings,
     retention,
@@ -66,5 +67,6 @@ for module in (
     erase_replicate,
     retention,
     retention_timer,
+    photo_checks,
 ):
     app.register_functions(module.bp)

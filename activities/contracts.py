@@ -249,3 +249,38 @@ class PurgeGenerationHistoriesInput(Contract):
 
 class GenerationHistoriesPurged(Contract):
     instances: int
+
+
+# Photo checks (orchestrators/photo_checks.py) -------------------------------------------------
+
+
+class AnalyzePhotoInput(Contract):
+    chat_id: str
+    blob_name: str  # a stored upload; its face embedding goes to paths.face_blob_name(blob_name)
+
+
+class AnalyzedPhoto(Contract):
+    blob_name: str
+    analysis: dict[str, Any] | None = None  # a PhotoAnalysis; None when the photo cannot be read
+
+
+class CompareFacesInput(Contract):
+    chat_id: str
+    blob_names: list[str]  # the uploads to compare (one face each, not rejected otherwise)
+
+
+class FaceDistances(Contract):
+    blob_names: list[str]  # the set compared, as given
+    distances: dict[str, float]  # each photo from the centre of the others; empty below the minimum
+    max_distance: float  # FaceMaxDistance, so the record applies the limit the check used
+
+
+class ScoreLikenessInput(Contract):
+    chat_id: str
+    image_blob: str  # the generated image
+    reference_blobs: list[str]  # the training photos whose faces make the reference
+
+
+class Likeness(Contract):
+    distance: float | None = None  # None: no face in the image, or no reference faces
+    below_threshold: bool = False  # farther than LikenessMaxDistance from the training photos

@@ -13,6 +13,7 @@ from api.chat_reads import read_chat
 from api.envelope import fail, ok
 from calendary.composition import services
 from calendary.domain.chat_state import summarize
+from calendary.domain.photo_summary import photo_summary
 from calendary.domain.requests import ChatId
 from calendary.domain.responses import ChatStatusData, LatestTraining
 
@@ -29,7 +30,8 @@ async def chat_status_http(
         chat_id = _chat_id.validate_python(req.route_params.get("userId", ""))
     except ValidationError:
         return fail(400, "userId must be a Telegram chat id (digits, optional leading minus)")
-    summary = summarize(await read_chat(client, chat_id))
+    chat = await read_chat(client, chat_id)
+    summary = summarize(chat)
     latest = summary.latest_training
     data = ChatStatusData(
         user_id=chat_id,
@@ -48,6 +50,7 @@ async def chat_status_http(
         image_count=summary.image_count,
         generation_count=summary.generation_count,
         compute_seconds=summary.compute_seconds,
+        photos=photo_summary(chat),
     )
     return ok(data.model_dump(mode="json", by_alias=True))
 

@@ -18,6 +18,7 @@ from api.input_checks import refused
 from calendary.composition import services
 from calendary.domain.chat_state import ChatState
 from calendary.domain.erasure import new_instance_id
+from calendary.domain.photo_summary import gate_refusal, refusal_text
 from calendary.domain.requests import CreateAndTrainModelRequest
 from calendary.domain.responses import CreateAndTrainModelData
 from calendary.replicate.checked_inputs import PLACEHOLDER_ARCHIVE, training_input_for
@@ -64,6 +65,12 @@ async def create_and_train_model_http(
     chat = await read_chat(client, body.user_id)
     if len(chat.images) < settings.min_training_images:
         return fail(400, _not_enough(settings.min_training_images, len(chat.images)))
+    gated = settings.photo_gate and not body.force
+    refusal = gate_refusal(chat, settings.min_training_images) if gated else None
+    if refusal:
+        log.info("training refused by the photo gate chat_id=%s", body.user_id)
+        data = refusal.model_dump(mode="json", by_alias=True)
+        return fail(400, refusal_text(refusal, len(chat.images)), data)
     if chat.active_training is not None:
         if await _still_running(client, chat.active_training):
             return fail(409, ACTIVE)
@@ -80,6 +87,7 @@ async def create_and_train_model_http(
         steps=body.steps,
         min_images=settings.min_training_images,
         timeout_seconds=int(settings.training_timeout.total_seconds()),
+        only_passing=gated,
     )
     await client.start_new(names.TRAIN_MODEL, instance_id, job.dump())
     log.info("training workflow started chat_id=%s instance_id=%s", body.user_id, instance_id)

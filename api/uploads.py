@@ -87,8 +87,15 @@ async def upload_images_http(
         {
             "archiveUrl": "",
             "imageCount": result.image_count,
+            "passingCount": result.passing_count,
             "uploadedImages": [
-                {"fileName": u.file_name, "sizeBytes": u.size_bytes, "url": u.url}
+                {
+                    "fileName": u.file_name,
+                    "sizeBytes": u.size_bytes,
+                    "url": u.url,
+                    "verdict": u.verdict,
+                    "reasons": list(u.reasons),
+                }
                 for u in result.uploaded
             ],
             "skipped": [{"index": s.index, "reason": s.reason} for s in result.skipped],

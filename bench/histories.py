@@ -154,6 +154,7 @@ def service(
         "WebhookUrl": f"{host.base_url}/api/ReplicateWebHook",
         "ImageUrlAllowedHosts": "api.telegram.org,127.0.0.1",
         "MinImageSide": 64,
+        "PhotoGate": False,
         "MaxImagesPerRequest": 20,
         **overrides,
     }

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from devhost.replayer import Replayer
 
-HISTORIES = sorted((Path(__file__).parent.parent / "tests/replay/histories").glob("*.json"))
+HISTORIES = sorted((Path(__file__).parent.parent / "tests/replay/histories").glob("*/*.json"))
 GOAL_SECONDS = 2.0
 ROUNDS = 5
 

@@ -51,7 +51,11 @@ RESPONSES: dict[str, dict[int, Outcome]] = {
     routes.CREATE_AND_TRAIN_MODEL.name: {
         200: Outcome("Training created on Replicate.", r.ApiResponse[r.CreateAndTrainModelData]),
         202: ACCEPTED,
-        400: Outcome("Invalid input or fewer than MinTrainingImages uploads.", r.ErrorResponse),
+        400: Outcome(
+            "Invalid input, fewer than MinTrainingImages uploads, or too few photos pass the "
+            "photo checks (then data names the photos to replace).",
+            r.TrainingRefusedResponse,
+        ),
         401: NO_KEY,
         409: Outcome("A training of this chat is already active.", r.ErrorResponse),
         500: WORKFLOW_FAILED,

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from calendary.domain.photo_checks import PhotoThresholds
+
 
 class Settings(BaseSettings):
     """Names are the Function App setting names, so Azure, local.settings.json and tests agree."""
@@ -80,6 +82,18 @@ class Settings(BaseSettings):
     )
     max_prompt_length: int = Field(default=2000, ge=1, alias="MaxPromptLength")
 
+    # Photo checks (docs/storage.md, "Photo checks": each default and why).
+    photo_gate: bool = Field(default=True, alias="PhotoGate")
+    face_min_ratio: float = Field(default=0.08, ge=0, le=1, alias="FaceMinRatio")
+    face_small_ratio: float = Field(default=0.15, ge=0, le=1, alias="FaceSmallRatio")
+    face_min_sharpness: float = Field(default=40.0, ge=0, alias="FaceMinSharpness")
+    face_min_side: int = Field(default=512, ge=1, alias="FaceMinSide")
+    face_min_brightness: float = Field(default=60.0, ge=0, le=255, alias="FaceMinBrightness")
+    face_max_brightness: float = Field(default=210.0, ge=0, le=255, alias="FaceMaxBrightness")
+    face_max_distance: float = Field(default=0.55, gt=0, alias="FaceMaxDistance")
+    face_min_set_size: int = Field(default=3, ge=2, alias="FaceMinSetSize")
+    likeness_max_distance: float = Field(default=0.6, gt=0, alias="LikenessMaxDistance")
+
     # Workflow timing.
     training_timeout: timedelta = Field(default=timedelta(hours=2), alias="TrainingTimeout")
     generation_timeout: timedelta = Field(default=timedelta(minutes=10), alias="GenerationTimeout")
@@ -92,6 +106,18 @@ class Settings(BaseSettings):
     def progress_marks(self) -> tuple[int, ...]:
         marks = (m.strip() for m in self.training_progress_notifications.split(","))
         return tuple(sorted({int(m) for m in marks if m.isdigit() and 0 < int(m) < 100}))
+
+    def photo_thresholds(self) -> PhotoThresholds:
+        return PhotoThresholds(
+            min_face_ratio=self.face_min_ratio,
+            small_face_ratio=self.face_small_ratio,
+            min_sharpness=self.face_min_sharpness,
+            min_side=self.face_min_side,
+            min_brightness=self.face_min_brightness,
+            max_brightness=self.face_max_brightness,
+            max_distance=self.face_max_distance,
+            min_set_size=self.face_min_set_size,
+        )
 
     @property
     def allowed_image_hosts(self) -> frozenset[str]:

@@ -67,6 +67,8 @@ def local_environment(
         # The fake trains in ~10 s and forgets its jobs when it restarts: a job lost that way is
         # checked (and recorded as failed) after minutes instead of Azure's hours.
         "TrainingTimeout": "PT2M",
+        # The sample photos show no face; with the gate on, the demo could not train on them.
+        "PhotoGate": "false",
         "GenerationTimeout": "PT1M",
     }
     if with_n8n:

@@ -33,6 +33,8 @@ class UploadedImage(Job):
     file_name: str
     size_bytes: int
     url: str
+    verdict: str | None = None  # photo checks (version 1.1): ok | warning | rejected
+    reasons: tuple[str, ...] = ()
 
 
 class SkippedImage(Job):
@@ -42,6 +44,7 @@ class SkippedImage(Job):
 
 class UploadResult(Job):
     image_count: int
+    passing_count: int | None = None  # photos the training gate counts (version 1.1)
     uploaded: list[UploadedImage]
     skipped: list[SkippedImage]
 
@@ -55,6 +58,8 @@ class TrainingJob(Job):
     min_images: int
     timeout_seconds: int
     max_checks: int = 3
+    # Train on the photos the checks pass only (the gate is on and the request did not force).
+    only_passing: bool = False
 
 
 class TrainingResult(Job):

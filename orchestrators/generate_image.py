@@ -11,21 +11,27 @@ import azure.durable_functions as df
 from activities.chat_record import record_generation
 from activities.contracts import (
     CreatePredictionInput,
+    Likeness,
     RecordGenerationInput,
     ReplicateJob,
+    ScoreLikenessInput,
     StoredImage,
     StoreImageInput,
 )
 from activities.generated_images import store_generated_image
+from activities.photo_checks import score_likeness
 from activities.replicate_predictions import (
     cancel_prediction,
     check_prediction,
     create_prediction,
 )
+from calendary.domain.chat_state import ChatState
+from calendary.domain.chat_uploads import likeness_reference
 from orchestrators import policies
 from orchestrators.contracts import GenerationJob, GenerationResult
 from orchestrators.replicate_wait import await_replicate_job
-from orchestrators.steps import notify, run, update_chat
+from orchestrators.steps import notify, read_chat, run, update_chat
+from orchestrators.versions import PHOTO_CHECKS, at_least
 
 bp = df.Blueprint()
 
@@ -88,21 +94,29 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
         )
         stored = yield from run(context, store_generated_image, policies.STORAGE, copy, StoredImage)
     status = "succeeded" if stored.ok else "failed"
-    generation = yield from update_chat(
-        context,
-        job.chat_id,
-        "complete_generation",
-        {
-            "generation_id": job.generation_id,
-            "status": status,
-            "completed_at": prediction.completed_at or context.current_utc_datetime.isoformat(),
-            "image_url": stored.image_url or None,
-            "output_seed": prediction.output_seed,
-            "replicate_id": prediction.id or None,
-            "predict_time": prediction.predict_time,
-            "hardware": prediction.hardware,
-        },
-    )
+    likeness = Likeness()
+    checks = at_least(context.version, PHOTO_CHECKS)
+    if stored.ok and checks:
+        chat = ChatState.model_validate((yield from read_chat(context, job.chat_id)))
+        score = ScoreLikenessInput(
+            chat_id=job.chat_id,
+            image_blob=stored.blob_name,
+            reference_blobs=likeness_reference(chat, job.training_id),
+        )
+        likeness = yield from run(context, score_likeness, policies.ANALYSIS, score, Likeness)
+    completed = {
+        "generation_id": job.generation_id,
+        "status": status,
+        "completed_at": prediction.completed_at or context.current_utc_datetime.isoformat(),
+        "image_url": stored.image_url or None,
+        "output_seed": prediction.output_seed,
+        "replicate_id": prediction.id or None,
+        "predict_time": prediction.predict_time,
+        "hardware": prediction.hardware,
+    }
+    if checks:  # 1.0 instances send what they always sent
+        completed["likeness_distance"] = likeness.distance
+    generation = yield from update_chat(context, job.chat_id, "complete_generation", completed)
     yield context.call_activity_with_retry(
         record_generation,
         policies.STORAGE,
@@ -111,6 +125,8 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
     ids = {"generation_id": job.generation_id, "training_id": job.training_id}
     if stored.ok:
         details = {**ids, "image_url": "", "seed": prediction.output_seed}
+        if likeness.distance is not None:
+            details |= {"likeness": likeness.distance, "likeness_low": likeness.below_threshold}
         yield from notify(context, job.chat_id, "generation_complete", details, stored.blob_name)
     else:
         yield from notify(context, job.chat_id, "generation_failed", ids)

@@ -11,3 +11,6 @@ REPLICATE = df.RetryOptions(first_retry_interval_in_milliseconds=5_000, max_numb
 
 # Telegram file downloads: the link lives an hour; a few quick attempts are enough.
 DOWNLOAD = df.RetryOptions(first_retry_interval_in_milliseconds=2_000, max_number_of_attempts=3)
+
+# Photo analysis reads blobs (storage blips) and computes for a second or less: a few attempts.
+ANALYSIS = df.RetryOptions(first_retry_interval_in_milliseconds=2_000, max_number_of_attempts=4)

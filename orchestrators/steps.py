@@ -41,13 +41,22 @@ def read_chat(
     return outcome["state"]
 
 
-def update_chat(
+def change_chat(
     context: df.DurableOrchestrationContext, chat_id: str, operation: str, payload: dict[str, Any]
 ) -> Generator[Any, Any, dict[str, Any]]:
-    """Apply one chat-entity operation, then render index.md from the record it left."""
+    """Apply one chat-entity operation, then render index.md from the record it left; the
+    entity's whole answer: `result`, `state` and `revision`."""
     outcome = yield context.call_entity(chat_entity(chat_id), operation, payload)
     page = WriteIndexInput(chat_id=chat_id, state=outcome["state"], revision=outcome["revision"])
     yield context.call_activity_with_retry(write_index, policies.STORAGE, page.dump())
+    return outcome
+
+
+def update_chat(
+    context: df.DurableOrchestrationContext, chat_id: str, operation: str, payload: dict[str, Any]
+) -> Generator[Any, Any, dict[str, Any]]:
+    """`change_chat`, answering the operation's result only."""
+    outcome = yield from change_chat(context, chat_id, operation, payload)
     return outcome["result"]
 
 

@@ -26,6 +26,7 @@ from activities.replicate_trainings import (
     start_training,
 )
 from calendary.domain import paths
+from calendary.domain.photo_checks import PhotoAnalysis, passes
 from entities.chat import chat_entity
 from orchestrators import policies
 from orchestrators.contracts import TrainingJob, TrainingResult
@@ -61,7 +62,11 @@ def train_model(context: df.DurableOrchestrationContext) -> Generator[Any, Any, 
     if slot["result"] != "reserved":
         return TrainingResult(outcome="rejected", reason=slot["result"]).dump()
     model_id = slot["training"]["model_id"]
-    images = [i["blob_name"] for i in reservation["state"]["images"]]
+    images = [
+        i["blob_name"]
+        for i in reservation["state"]["images"]
+        if not job.only_passing or not i.get("analysis") or passes(_analysis(i["analysis"]))
+    ]
 
     context.set_custom_status({"stage": "archiving", "modelId": model_id})
     archive_job = BuildArchiveInput(
@@ -179,3 +184,7 @@ def _finish(
         status=status,
         version=outcome.version,
     ).dump()
+
+
+def _analysis(data: dict[str, Any]) -> PhotoAnalysis:
+    return PhotoAnalysis.model_validate(data)

@@ -10,9 +10,13 @@ import azure.durable_functions as df
 from activities.contracts import DeleteBlobsInput, FetchedImage, FetchImageInput
 from activities.images import delete_blobs, fetch_image
 from calendary.domain import paths
+from calendary.domain.chat_state import ChatState
+from calendary.domain.photo_checks import verdict_of
 from orchestrators import policies
 from orchestrators.contracts import SkippedImage, UploadedImage, UploadJob, UploadResult
-from orchestrators.steps import notify, read_chat, update_chat
+from orchestrators.photo_checks import analyze_photos, check_same_person
+from orchestrators.steps import change_chat, notify, read_chat
+from orchestrators.versions import PHOTO_CHECKS, at_least
 
 bp = df.Blueprint()
 
@@ -48,8 +52,12 @@ def upload_images(context: df.DurableOrchestrationContext) -> Generator[Any, Any
     fetched = [FetchedImage.model_validate(r) for r in results]
     stored = [f for f in fetched if f.ok]
     skipped += [SkippedImage(index=f.index, reason=f.reason) for f in fetched if not f.ok]
+    checks = at_least(context.version, PHOTO_CHECKS)
+    analyses: dict[str, Any] = {}
+    if checks:
+        analyses = yield from analyze_photos(context, job.chat_id, [f.blob_name for f in stored])
 
-    registration = yield from update_chat(
+    registered = yield from change_chat(
         context,
         job.chat_id,
         "register_images",
@@ -62,41 +70,60 @@ def upload_images(context: df.DurableOrchestrationContext) -> Generator[Any, Any
                     "sha256": f.sha256,
                     "source_id": f.source_id,
                     "uploaded_at": now.isoformat(),
+                    "analysis": analyses.get(f.blob_name),
                 }
                 for f in stored
             ],
             "max_images": job.max_images_per_chat,
         },
     )
+    registration = registered["result"]
+    state = registered["state"]
+    if checks:
+        state = yield from check_same_person(context, job.chat_id, state)
     rejected = {s["blob_name"]: s for s in registration["skipped"]}
     skipped += [SkippedImage(index=s["index"], reason=s["reason"]) for s in rejected.values()]
     # The record never points at refused photos, so their blobs go; every fetch has ended, so
     # the source URLs (bot token inside) go too, whatever became of the photos.
     leftovers = [*rejected, job.pending_blob]
+    if checks:
+        leftovers += [paths.face_blob_name(name) for name in rejected]
     yield context.call_activity_with_retry(
         delete_blobs, policies.STORAGE, DeleteBlobsInput(blob_names=leftovers).dump()
     )
     accepted = [f for f in stored if f.blob_name not in rejected]
-    if accepted:
-        yield from notify(
-            context,
-            job.chat_id,
-            "upload_complete",
-            {
-                "instance_id": context.instance_id,
-                "accepted": len(accepted),
-                "skipped": len(skipped),
-                "total": registration["image_count"],
-            },
+    chat = ChatState.model_validate(state)
+    analysed = {i.blob_name: i.analysis for i in chat.images}
+    uploaded = [
+        UploadedImage(
+            file_name=f.blob_name.rsplit("/", 1)[-1],
+            size_bytes=f.size_bytes,
+            url=f.url,
+            **(verdict_of(analysed.get(f.blob_name)).model_dump() if checks else {}),
         )
+        for f in accepted
+    ]
+    if accepted:
+        details: dict[str, Any] = {
+            "instance_id": context.instance_id,
+            "accepted": len(accepted),
+            "skipped": len(skipped),
+            "total": registration["image_count"],
+        }
+        if checks:  # what the user should replace, for the message and N8N
+            details |= {
+                "passing": len(chat.passing_images),
+                "photos": [
+                    {"file_name": u.file_name, "verdict": u.verdict, "reasons": list(u.reasons)}
+                    for u in uploaded
+                    if u.verdict != "ok"
+                ],
+            }
+        yield from notify(context, job.chat_id, "upload_complete", details)
     return UploadResult(
         image_count=registration["image_count"],
-        uploaded=[
-            UploadedImage(
-                file_name=f.blob_name.rsplit("/", 1)[-1], size_bytes=f.size_bytes, url=f.url
-            )
-            for f in accepted
-        ],
+        passing_count=len(chat.passing_images) if checks else None,
+        uploaded=uploaded,
         skipped=sorted(skipped, key=lambda s: s.index),
     ).dump()
 

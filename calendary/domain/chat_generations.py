@@ -81,6 +81,7 @@ def complete_generation(
     replicate_id: str | None = None,
     predict_time: float | None = None,
     hardware: str | None = None,
+    likeness_distance: float | None = None,
 ) -> tuple[ChatState, GenerationRecord]:
     record = state.generation(generation_id)
     if record is None:
@@ -96,6 +97,7 @@ def complete_generation(
             "replicate_id": replicate_id,
             "predict_time": predict_time,
             "hardware": hardware,
+            "likeness_distance": likeness_distance,
         }
     )
     generations = tuple(

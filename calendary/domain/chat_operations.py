@@ -27,6 +27,12 @@ class RegisterImages(StateModel):
     max_images: int
 
 
+class RecordFaceDistances(StateModel):
+    blob_names: list[str]  # the set that was compared
+    distances: dict[str, float]
+    max_distance: float
+
+
 class ReserveTraining(StateModel):
     request: chat_trainings.TrainingRequest
     min_images: int
@@ -58,6 +64,7 @@ class GenerationCompleted(StateModel):
     replicate_id: str | None = None
     predict_time: float | None = None
     hardware: str | None = None
+    likeness_distance: float | None = None
 
 
 Handler = Callable[[ChatState, Any], tuple[ChatState, BaseModel]]
@@ -65,6 +72,12 @@ Handler = Callable[[ChatState, Any], tuple[ChatState, BaseModel]]
 
 def _register(s: ChatState, op: RegisterImages) -> tuple[ChatState, BaseModel]:
     return chat_uploads.register_images(s, op.candidates, max_images=op.max_images)
+
+
+def _face_distances(s: ChatState, op: RecordFaceDistances) -> tuple[ChatState, BaseModel]:
+    return chat_uploads.record_face_distances(
+        s, op.blob_names, op.distances, max_distance=op.max_distance
+    )
 
 
 def _reserve(s: ChatState, op: ReserveTraining) -> tuple[ChatState, BaseModel]:
@@ -101,11 +114,13 @@ def _generation_completed(s: ChatState, op: GenerationCompleted) -> tuple[ChatSt
         replicate_id=op.replicate_id,
         predict_time=op.predict_time,
         hardware=op.hardware,
+        likeness_distance=op.likeness_distance,
     )
 
 
 OPERATIONS: dict[str, tuple[type[BaseModel] | None, Handler]] = {
     "register_images": (RegisterImages, _register),
+    "record_face_distances": (RecordFaceDistances, _face_distances),
     "reserve_training": (ReserveTraining, _reserve),
     "record_training_started": (TrainingStarted, _started),
     "record_training_finished": (TrainingFinished, _finished),

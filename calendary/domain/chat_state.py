@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from calendary.domain.photo_checks import PhotoAnalysis, passes
+
 TrainingStatus = Literal["reserved", "starting", "processing", "succeeded", "failed", "canceled"]
 FinishedTrainingStatus = Literal["succeeded", "failed", "canceled"]
 GenerationStatus = Literal["pending", "succeeded", "failed"]
@@ -33,6 +35,11 @@ class UploadedImage(StateModel):
     sha256: str
     source_id: str | None = None
     uploaded_at: datetime
+    analysis: PhotoAnalysis | None = None  # None: stored before photos were checked
+
+    @property
+    def file_name(self) -> str:
+        return self.blob_name.rsplit("/", 1)[-1]
 
 
 class TrainingRecord(StateModel):
@@ -66,6 +73,9 @@ class GenerationRecord(StateModel):
     replicate_id: str | None = None
     image_url: str | None = None
     status: GenerationStatus = "pending"
+    # Distance of the generated face from the training photos' centre (lower is more alike);
+    # None when not measured (no face in the image, or generated before likeness was scored).
+    likeness_distance: float | None = None
     created_at: datetime
     completed_at: datetime | None = None
     # The training's trigger word was put before the user's prompt (`prompt` is what ran).
@@ -105,6 +115,11 @@ class ChatState(StateModel):
     @property
     def last_upload_at(self) -> datetime | None:
         return max((i.uploaded_at for i in self.images), default=None)
+
+    @property
+    def passing_images(self) -> tuple[UploadedImage, ...]:
+        """Photos the gate counts: not rejected by the photo checks (unchecked ones count)."""
+        return tuple(i for i in self.images if passes(i.analysis))
 
 
 class TrainingSummary(StateModel):

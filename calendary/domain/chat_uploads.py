@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from calendary.domain.chat_state import ChatState, StateModel, UploadedImage
+from calendary.domain.photo_checks import PhotoAnalysis, comparable, passes, with_distance
 
 SkipReason = Literal["duplicate_content", "duplicate_source", "chat_limit"]
 
@@ -24,6 +25,7 @@ class ImageCandidate(StateModel):
     sha256: str
     source_id: str | None = None
     uploaded_at: datetime
+    analysis: PhotoAnalysis | None = None
 
 
 class SkippedImage(StateModel):
@@ -76,6 +78,7 @@ def register_images(
             sha256=c.sha256,
             source_id=c.source_id,
             uploaded_at=c.uploaded_at,
+            analysis=c.analysis,
         )
         images.append(image)
         by_blob[image.blob_name] = image
@@ -87,3 +90,48 @@ def register_images(
     return new_state, Registration(
         accepted=tuple(accepted), skipped=tuple(skipped), image_count=len(images)
     )
+
+
+class FaceDistances(StateModel):
+    applied: bool
+
+
+def comparable_blob_names(state: ChatState) -> list[str]:
+    """The chat's photos that take part in the same-person check, in upload order."""
+    return [i.blob_name for i in state.images if comparable(i.analysis)]
+
+
+def record_face_distances(
+    state: ChatState, blob_names: list[str], distances: dict[str, float], *, max_distance: float
+) -> tuple[ChatState, FaceDistances]:
+    """Record the same-person check of the set `blob_names`, if that is still the chat's set.
+
+    Concurrent uploads of one album each compare the set they saw; only a check of the current
+    set is kept, so the last registration's check, which saw every photo, is the one that stays.
+    """
+    if sorted(blob_names) != sorted(comparable_blob_names(state)):
+        return state, FaceDistances(applied=False)
+    images = tuple(
+        i.model_copy(
+            update={"analysis": with_distance(i.analysis, distances.get(i.blob_name), max_distance)}
+        )
+        if i.analysis is not None and i.blob_name in blob_names
+        else i
+        for i in state.images
+    )
+    return state.model_copy(update={"images": images}), FaceDistances(applied=True)
+
+
+def likeness_reference(state: ChatState, training_id: str) -> list[str]:
+    """The photos a training learnt one face from: those uploaded before it that pass the checks
+    with one face (the same-person check included)."""
+    training = state.training_by_id(training_id)
+    started = training.created_at if training else None
+    return [
+        i.blob_name
+        for i in state.images
+        if i.analysis is not None
+        and i.analysis.faces == 1
+        and passes(i.analysis)
+        and (started is None or i.uploaded_at <= started)
+    ]

@@ -18,6 +18,7 @@ from calendary.domain.chat_state import (
     TrainingRecord,
 )
 from calendary.domain.image_urls import redact_url
+from calendary.domain.photo_checks import verdict_of
 
 # Characters with an inline meaning in CommonMark/GFM. Block syntax (headings, lists, quotes)
 # needs a line start, and user text never gets one: it always follows "- Key: " on one line.
@@ -82,6 +83,7 @@ def _generation_section(g: GenerationRecord) -> list[str]:
         ("Trigger Word Added", "yes" if g.trigger_word_added else None),
         ("Seed", str(seed) if seed is not None else None),
         ("Image", _url(g.image_url) if g.image_url else None),
+        ("Likeness", f"{g.likeness_distance:.2f}" if g.likeness_distance is not None else None),
         ("Status", g.status if g.status != "succeeded" else None),
         ("Compute", _compute(g.predict_time, g.hardware)),
     ]
@@ -101,6 +103,21 @@ def _retention_section(r: RetentionRecord) -> list[str]:
     return ["## Retention", "", *_lines(pairs), ""]
 
 
+def _photo_checks(state: ChatState) -> list[str]:
+    """One line per checked photo: its verdict and, when not ok, why (left out before checks)."""
+    checked = [i for i in state.images if i.analysis is not None]
+    if not checked:
+        return []
+    lines = ["### Photo Checks", ""]
+    passing = sum(1 for i in checked if verdict_of(i.analysis).verdict != "rejected")
+    lines += [f"- Passing: {passing} of {len(checked)}"]
+    for image in checked:
+        v = verdict_of(image.analysis)
+        why = f" ({escape_text('; '.join(v.reasons))})" if v.reasons else ""
+        lines.append(f"- {escape_text(image.file_name)}: {v.verdict}{why}")
+    return [*lines, ""]
+
+
 def render_index(state: ChatState) -> str:
     lines = [f"# Chat {state.chat_id}", "", "## Uploaded Images", ""]
     last = state.last_upload_at
@@ -111,6 +128,7 @@ def render_index(state: ChatState) -> str:
         ]
     )
     lines.append("")
+    lines += _photo_checks(state)
     known = {t.training_id for t in state.trainings if t.training_id}
     for t in state.trainings:
         lines += _training_section(t)

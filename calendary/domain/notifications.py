@@ -8,7 +8,7 @@ any message that carries a bot token or a SAS signature outside `imageUrl`.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -50,7 +50,7 @@ _TEXTS: dict[Language, dict[MessageType, str]] = {
     },
 }
 
-MetadataValue = str | int | None
+MetadataValue = str | int | float | None
 
 
 class Notification(BaseModel):
@@ -98,8 +98,42 @@ def _build(
     )
 
 
+_PHOTO_TEXTS: dict[Language, dict[str, str]] = {
+    "uk": {
+        "passing": "Придатних для тренування фото: {passing}.",
+        "replace": "Замініть ці фото:",
+        "check": "Перевірте ці фото:",
+    },
+    "en": {
+        "passing": "Photos fit for training: {passing}.",
+        "replace": "Please replace these photos:",
+        "check": "Please check these photos:",
+    },
+}
+
+
+def _photo_lines(language: Language, passing: int, photos: list[dict[str, Any]]) -> str:
+    """The photo checks in a message: how many pass, then each photo to replace or check."""
+    texts = _PHOTO_TEXTS[language]
+    lines = [texts["passing"].format(passing=passing)]
+    for verdict, heading in (("rejected", "replace"), ("warning", "check")):
+        chosen = [p for p in photos if p["verdict"] == verdict]
+        if chosen:
+            lines.append(texts[heading])
+            lines += [f"- {p['file_name']}: {', '.join(p['reasons'])}" for p in chosen]
+    return "\n".join(lines)
+
+
 def upload_complete(
-    chat_id: str, *, instance_id: str, accepted: int, skipped: int, total: int, language: Language
+    chat_id: str,
+    *,
+    instance_id: str,
+    accepted: int,
+    skipped: int,
+    total: int,
+    language: Language,
+    passing: int | None = None,
+    photos: list[dict[str, Any]] | None = None,
 ) -> Notification:
     meta: dict[str, MetadataValue] = {
         "instanceId": instance_id,
@@ -107,7 +141,7 @@ def upload_complete(
         "skipped": skipped,
         "imageCount": total,
     }
-    return _build(
+    message = _build(
         "upload_complete",
         chat_id,
         instance_id,
@@ -116,6 +150,20 @@ def upload_complete(
         accepted=accepted,
         skipped=skipped,
         total=total,
+    )
+    if passing is None:  # uploads checked no photos (orchestration version 1.0)
+        return message
+    photos = photos or []
+    rejected = [p["file_name"] for p in photos if p["verdict"] == "rejected"]
+    return message.model_copy(
+        update={
+            "text": f"{message.text}\n{_photo_lines(language, passing, photos)}",
+            "metadata": {
+                **message.metadata,
+                "passingCount": passing,
+                "rejectedPhotos": ", ".join(rejected),
+            },
+        }
     )
 
 
@@ -172,8 +220,16 @@ def generation_complete(
     image_url: str,
     seed: int | None,
     language: Language,
+    likeness: float | None = None,
+    likeness_low: bool = False,
 ) -> Notification:
-    meta = {"generationId": generation_id, "trainingId": training_id, "seed": seed}
+    meta: dict[str, MetadataValue] = {
+        "generationId": generation_id,
+        "trainingId": training_id,
+        "seed": seed,
+    }
+    if likeness is not None:  # distance from the training photos' face: lower is more alike
+        meta |= {"likeness": likeness, "likenessLow": int(likeness_low)}
     return _build(
         "generation_complete",
         chat_id,

@@ -70,6 +70,15 @@ def upload_blob_name(chat_id: str, at: datetime, batch: str, number: int) -> str
     return f"{upload_prefix(chat_id)}image_{_stamp(at)}_{batch}_{number:03d}.jpg"
 
 
+def face_blob_name(image_blob_name: str) -> str:
+    """`{chatId}/faces/{image name}.json`: the embedding of an upload's main face, beside the chat's
+    uploads (never listed into records or archives, which come from the chat entity's list)."""
+    chat_id, folder, file_name = image_blob_name.split("/")
+    if folder != "upload" or not file_name.endswith(".jpg"):
+        raise ValueError("not an upload blob name")
+    return f"{chat_prefix(check_chat_id(chat_id))}faces/{file_name.removesuffix('.jpg')}.json"
+
+
 def pending_upload_blob_name(chat_id: str, instance_id: str) -> str:
     """`{chatId}/.pending/{instanceId}.json`: the source URLs of one upload request.
 

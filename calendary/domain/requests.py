@@ -89,6 +89,9 @@ class CreateAndTrainModelRequest(ApiRequest):
     )
     # Bounds are the trainer's: checked against its published schema (`api/input_checks.py`).
     steps: int = Field(default=1000, ge=1)
+    force: bool = Field(
+        default=False, description="Train even when fewer than MinTrainingImages photos pass."
+    )
 
 
 class GenerateImageRequest(ApiRequest):

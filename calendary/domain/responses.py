@@ -43,6 +43,42 @@ class UploadedImage(ApiModel):
     file_name: str = Field(description="Blob name under data/{chatId}/upload/.")
     size_bytes: int
     url: str = Field(description="Blob URL without a SAS signature.")
+    verdict: Literal["ok", "warning", "rejected"] | None = Field(
+        default=None, description="Photo checks: rejected photos do not count for training."
+    )
+    reasons: list[str] = Field(default_factory=list, description="Why, for the user.")
+
+
+class PhotoVerdict(ApiModel):
+    file_name: str
+    verdict: Literal["ok", "warning", "rejected"]
+    reasons: list[str] = Field(default_factory=list)
+
+
+class PhotoSummary(ApiModel):
+    """The photo checks over the chat's set: counts, and each photo that is not simply ok."""
+
+    ok: int
+    warning: int
+    rejected: int
+    passing: int = Field(description="Photos the training gate counts (ok and warning).")
+    issues: list[PhotoVerdict] = Field(default_factory=list)
+
+
+class TrainingRefusedData(ApiModel):
+    """Why the photo checks refused a training, so a client can name the photos to replace."""
+
+    passing: int = Field(description="Photos of the chat that pass the checks.")
+    minimum: int = Field(description="Photos that must pass (MinTrainingImages).")
+    replace: list[PhotoVerdict] = Field(description="The rejected photos, with the reasons.")
+
+
+class TrainingRefusedResponse(ApiModel):
+    success: Literal[False] = False
+    data: TrainingRefusedData | None = Field(
+        default=None, description="Set when the photo checks refused the training."
+    )
+    error: str = Field(description="Human-readable reason, safe to show to the user.")
 
 
 class SkippedImage(ApiModel):
@@ -53,6 +89,9 @@ class SkippedImage(ApiModel):
 class UploadImagesData(ApiModel):
     archive_url: str = Field(default="", description="Always empty; kept for seed compatibility.")
     image_count: int = Field(description="Images stored for this chat after this request.")
+    passing_count: int | None = Field(
+        default=None, description="Images of the chat that pass the photo checks."
+    )
     uploaded_images: list[UploadedImage] = Field(default_factory=list)
     skipped: list[SkippedImage] = Field(default_factory=list)
 
@@ -100,6 +139,7 @@ class ChatStatusData(ApiModel):
     compute_seconds: float = Field(
         description="Replicate's predict_time of every training and generation of the chat."
     )
+    photos: PhotoSummary | None = None
 
 
 class EraseChatData(ApiModel):

@@ -56,6 +56,8 @@ class GenerationRow(TableRow):
     output_seed: int | None = Field(default=None, alias="OutputSeed")
     image_url: str | None = Field(default=None, alias="ImageUrl")
     status: str | None = Field(default=None, alias="Status")
+    # Distance of the generated face from the training photos' faces (lower: more alike).
+    likeness_distance: float | None = Field(default=None, alias="LikenessDistance")
     created_at: datetime | None = Field(default=None, alias="CreatedAt")
     completed_at: datetime | None = Field(default=None, alias="CompletedAt")
     trigger_word_added: bool | None = Field(default=None, alias="TriggerWordAdded")
@@ -99,6 +101,7 @@ def generation_row(chat_id: str, record: GenerationRecord) -> GenerationRow:
         output_seed=record.output_seed,
         image_url=redact_url(record.image_url) if record.image_url else None,
         status=record.status,
+        likeness_distance=record.likeness_distance,
         created_at=record.created_at,
         completed_at=record.completed_at,
         trigger_word_added=record.trigger_word_added,

@@ -18,6 +18,7 @@ import pytest
 from pydantic import BaseModel
 
 from api import routes
+from calendary.domain.responses import PhotoVerdict, TrainingRefusedData
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / "docs" / "n8n").glob("*.json"))
@@ -261,3 +262,14 @@ def test_forget_asks_first_and_erases_only_when_confirmed() -> None:
     erase = next(n for n in workflow["nodes"] if n["name"] == "Erase chat")
     assert erase["parameters"]["method"] == "DELETE"
     assert _route_for(erase["parameters"]["url"]) is routes.ERASE_CHAT
+
+
+def test_a_training_refused_by_the_photo_checks_names_the_photos_to_replace() -> None:
+    inbound = _load(ROOT / "docs" / "n8n" / "telegram-inbound.json")
+    (reply,) = [n for n in inbound["nodes"] if n["name"] == "Reply training refused"]
+    text = reply["parameters"]["text"]
+    refusal = {f.alias or name for name, f in TrainingRefusedData.model_fields.items()}
+    photo = {f.alias or name for name, f in PhotoVerdict.model_fields.items()}
+    used = set(re.findall(r"\$json\.body\.data\.(\w+)", text))
+    assert used == {"passing", "minimum", "replace"} <= refusal
+    assert {"fileName", "reasons"} <= set(re.findall(r"\bp\.(\w+)", text)) <= photo

@@ -1,4 +1,8 @@
-"""Re-record the golden histories: `python -m tests.replay.record` (about 30 s, needs Azurite).
+"""Record the golden histories of the current version: `python -m tests.replay.record`.
+
+About 30 s, needs Azurite. The goldens go to `histories/{version}/`, the version being host.json's
+`defaultVersion` that the recorded instances ran with; goldens of older versions stay as they
+are (and keep being replayed with their version) until no instance of that version is in flight.
 
 Run it only when an orchestrator change is intended and versioned (see docs/operations.md,
 "Replay checks"): the goldens stand for instances already in flight, so re-recording them to make
@@ -30,11 +34,15 @@ from fakes.replicate.config import Schedule
 from fakes.replicate.testing import StubSite, running_fake, serve_app
 from tests.e2e.stack import Stack
 
-HISTORIES = Path(__file__).parent / "histories"
+ROOT = Path(__file__).parent / "histories"
 # The exported JSON drops ExecutionStarted.Version, as the extension's does: each golden's
 # orchestration version is kept beside them, so a replay sees the context.version it ran with.
 VERSIONS = Path(__file__).parent / "golden_versions.json"
-recorded_versions: dict[str, str] = {}
+recorded_versions: dict[str, str] = json.loads(VERSIONS.read_text()) if VERSIONS.exists() else {}
+CURRENT = json.loads((ROOT.parent.parent.parent / "host.json").read_text())["extensions"][
+    "durableTask"
+]["defaultVersion"]
+HISTORIES = ROOT / CURRENT
 TIME_SCALE = 1000  # a 10-minute training timeout passes in 0.6 s
 API = "/runtime/webhooks/durabletask"
 WEBHOOK_WAIT = Schedule(starting=0.1, processing=0.1)  # the workflow waits, the webhook wins
@@ -59,6 +67,7 @@ def stack(training_timeout: str = "PT10M") -> Iterator[Stack]:
             WebhookUrl=f"{host.base_url}/api/ReplicateWebHook",
             ImageUrlAllowedHosts="api.telegram.org,127.0.0.1",
             MinImageSide=64,
+            PhotoGate=False,  # the sample photos show no face: the flows are recorded, not the gate
             TrainingTimeout=training_timeout,
             GenerationTimeout="PT5M",
         )
@@ -70,7 +79,7 @@ def export(s: Stack, instance_id: str, name: str) -> None:
     body = s.http.get(f"{s.host.base_url}{API}/instances/{instance_id}", params=QUERY).json()
     path = HISTORIES / f"{name}.json"
     row = s.host.engine.store.instance(instance_id)
-    recorded_versions[path.name] = row["version"] if row else ""
+    recorded_versions[path.relative_to(ROOT).as_posix()] = row["version"] if row else ""
     path.write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{path}: {body['name']} {body['runtimeStatus']}, {len(body['historyEvents'])} events")
 

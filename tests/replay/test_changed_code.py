@@ -15,7 +15,7 @@ from devhost.replayer import Replayer, main
 from orchestrators import train_model
 from tests.replay.test_goldens import explain
 
-HISTORIES = Path(__file__).parent / "histories"
+HISTORIES = Path(__file__).parent / "histories" / "1.0"
 WAITING = HISTORIES / "train_model_waiting_for_webhook.json"
 
 

@@ -109,7 +109,8 @@ def test_inputs_are_shown_as_dtfx_stores_them(durable: Durable) -> None:
     assert shaped["Input"] == '["{\\"city\\": \\"Tokyo\\"}"]'
     assert child["EventType"] == "SubOrchestrationInstanceCompleted"
     assert child["Input"] == '"null"'  # the SDK's "null" as a serialized .NET string
-    assert status["output"] == ["Hello None", "Hello {'city': 'Tokyo'}", "1.0"]
+    # the last is context.version: the product host.json's defaultVersion
+    assert status["output"] == ["Hello None", "Hello {'city': 'Tokyo'}", "1.1"]
 
 
 def test_a_task_still_running_keeps_its_scheduled_row(durable: Durable) -> None:

@@ -1,0 +1,57 @@
+"""Steps of the photo checks (orchestration version 1.1): analyse each upload, compare the set."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import azure.durable_functions as df
+
+from activities.contracts import AnalyzedPhoto, AnalyzePhotoInput, CompareFacesInput, FaceDistances
+from activities.photo_checks import analyze_photo, compare_faces
+from calendary.domain.chat_state import ChatState
+from calendary.domain.chat_uploads import comparable_blob_names
+from orchestrators import policies
+from orchestrators.steps import change_chat, run
+
+
+def analyze_photos(
+    context: df.DurableOrchestrationContext, chat_id: str, blob_names: list[str]
+) -> Generator[Any, Any, dict[str, dict[str, Any] | None]]:
+    """Every photo in parallel; the analysis (or None) by blob name."""
+    if not blob_names:
+        return {}
+    tasks = [
+        context.call_activity_with_retry(
+            analyze_photo,
+            policies.ANALYSIS,
+            AnalyzePhotoInput(chat_id=chat_id, blob_name=name).dump(),
+        )
+        for name in blob_names
+    ]
+    answers = yield context.task_all(tasks)
+    return {a.blob_name: a.analysis for a in (AnalyzedPhoto.model_validate(x) for x in answers)}
+
+
+def check_same_person(
+    context: df.DurableOrchestrationContext, chat_id: str, state: dict[str, Any]
+) -> Generator[Any, Any, dict[str, Any]]:
+    """Compare the chat's comparable photos and record their distances; the chat's new state."""
+    names = comparable_blob_names(ChatState.model_validate(state))
+    if len(names) < 2:
+        return state
+    request = CompareFacesInput(chat_id=chat_id, blob_names=names)
+    checked = yield from run(context, compare_faces, policies.ANALYSIS, request, FaceDistances)
+    if not checked.distances:
+        return state
+    outcome = yield from change_chat(
+        context,
+        chat_id,
+        "record_face_distances",
+        {
+            "blob_names": checked.blob_names,
+            "distances": checked.distances,
+            "max_distance": checked.max_distance,
+        },
+    )
+    return outcome["state"]
