@@ -230,6 +230,7 @@ class DeleteExpiredBlobsInput(Contract):
 
 class ExpiredBlobsDeleted(Contract):
     photos: int
+    faces: int = 0  # face embeddings of those photos (paths.face_blob_name)
     generated: int
     archives: int
 

@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 def _delete_expired(job: DeleteExpiredBlobsInput) -> ExpiredBlobsDeleted:
     blobs = services().blobs
     photos = sum(blobs.delete(name) for name in job.blob_names)
+    # A photo's face embedding (orchestration 1.1) goes with it; older photos have none.
+    faces = sum(blobs.delete(paths.face_blob_name(name)) for name in job.blob_names)
     generated = sum(blobs.delete(n) for n in generated_blobs(job.chat_id, job.generation_ids))
     archives = 0
     if job.archives_before is not None:
@@ -38,7 +40,7 @@ def _delete_expired(job: DeleteExpiredBlobsInput) -> ExpiredBlobsDeleted:
             built = paths.archive_built_at(archive.name)
             if built is not None and built < job.archives_before:
                 archives += blobs.delete(archive.name)
-    return ExpiredBlobsDeleted(photos=photos, generated=generated, archives=archives)
+    return ExpiredBlobsDeleted(photos=photos, faces=faces, generated=generated, archives=archives)
 
 
 @bp.activity_trigger(input_name="request")

@@ -109,6 +109,7 @@ class RetentionJob(Job):
 
 class RetentionResult(Job):
     photos: int = 0
+    faces: int = 0  # face embeddings deleted with the photos
     generations: int = 0
     generated_blobs: int = 0
     archives: int = 0

@@ -74,6 +74,7 @@ def expire_chat_data(
     )
     return RetentionResult(
         photos=len(expired.image_blobs),
+        faces=deleted.faces,
         generations=len(generation_ids),
         generated_blobs=deleted.generated,
         archives=deleted.archives,

@@ -5,12 +5,14 @@ Replicate; `force` trains anyway."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 
 from calendary.composition import use_settings
 from calendary.domain import paths
 from tests.e2e.stack import Stack
+from tests.e2e.test_retention import run_retention
 from tests.faces import photos
 
 SET = {
@@ -87,3 +89,17 @@ def test_verdicts_and_the_gate(gated: Stack, chat_id: str) -> None:
     forced = s.post("CreateAndTrainModel", {"userId": chat_id, "force": True})
     assert forced.status_code == 200, forced.text
     assert len(s.fake.fake.trainings()) == 1
+
+
+def test_retention_deletes_the_face_embeddings_with_the_photos(gated: Stack, chat_id: str) -> None:
+    s = gated
+    _upload(s, chat_id)
+    faces = s.blob_names(f"{chat_id}/faces/")
+    assert faces  # the embeddings of the photos with one face
+
+    s.host.advance(timedelta(days=31))
+    result = run_retention(s, chat_id)
+
+    assert (result["photos"], result["faces"]) == (len(SET), len(faces))
+    assert s.blob_names(f"{chat_id}/upload/") == []
+    assert s.blob_names(f"{chat_id}/faces/") == []
