@@ -128,7 +128,11 @@ def _spawn_host(env: dict[str, str], port: int, state: Path, log: IO[bytes]) -> 
 
 
 @contextlib.contextmanager
-def running_loop(connection_string: str, workdir: Path) -> Iterator[Loop]:
+def running_loop(
+    connection_string: str, workdir: Path, *, photo_gate: bool = False
+) -> Iterator[Loop]:
+    """`photo_gate`: the sample photos are gradients without a face, so with the gate on (as
+    deployed) every /train is refused; the tests of the refusal turn it on, the others off."""
     tag = uuid.uuid4().hex[:10]
     host_port, n8n_port, broker_port = free_port(), free_port(), free_port()
     host_url = f"http://127.0.0.1:{host_port}"
@@ -168,6 +172,7 @@ def running_loop(connection_string: str, workdir: Path) -> Iterator[Loop]:
             "GenerateWaitTimeout": GENERATE_WAIT,
             "TrainingTimeout": "PT10M",
             "GenerationTimeout": "PT5M",
+            "PhotoGate": "true" if photo_gate else "false",
         }
         host_log, n8n_log = workdir / "host.log", workdir / "n8n.log"
         with host_log.open("wb") as hlog, n8n_log.open("wb") as nlog:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from calendary.domain.notifications import _TEXTS
+from calendary.domain.notifications import _PHOTO_TEXTS, _TEXTS
 from fakes.replicate.config import Schedule
 from fakes.telegram.records import SentMessage
 from tests.e2e.stack import photo
@@ -29,6 +29,11 @@ STATUS_POLL = "CalendaryStatusPoll"
 
 def texts_like(template: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"\\\{\w+\\\}", ".+", re.escape(template)) + "$")
+
+
+def first_line(message: SentMessage) -> str:
+    """An upload confirmation's first line: the photo checks' lines follow it."""
+    return (message.text or message.caption).split("\n", 1)[0]
 
 
 def new_chat() -> int:
@@ -55,14 +60,19 @@ def upload_six(loop: Loop, chat: int) -> None:
     user.user_sends_photo(chat, photo(chat + 4))
     user.user_sends_document(chat, photo(chat + 5), "me.jpg", "image/jpeg")
     uploaded = texts_like(TEXTS["upload_complete"])
+
     # One confirmation per photo; the one saying "6" need not come last.
-    wait_for(
-        lambda: len([m for m in sent(loop, chat) if uploaded.match(m.text)]) == 6,
-        60,
-        "six upload confirmations",
-        lambda: loop.diagnosis(chat),
-    )
-    assert any(m.text.endswith(": 6.") for m in sent(loop, chat))
+    def six() -> list[SentMessage] | None:
+        found = [m for m in sent(loop, chat) if uploaded.match(first_line(m))]
+        return found if len(found) == 6 else None
+
+    confirmations = wait_for(six, 60, "six upload confirmations", lambda: loop.diagnosis(chat))
+    assert any(first_line(m).endswith(": 6.") for m in confirmations)
+    # The photo checks' verdicts reach the chat: the sample photos are gradients, no face.
+    passing = _PHOTO_TEXTS["uk"]["passing"].format(passing=0)
+    for message in confirmations:
+        assert message.text.split("\n")[1] == passing, message.text
+        assert "no face found" in message.text
 
 
 def test_photos_train_and_generate_through_n8n(loop: Loop) -> None:
@@ -78,7 +88,8 @@ def test_photos_train_and_generate_through_n8n(loop: Loop) -> None:
     [generated] = [n for n in loop.blob_names(f"{chat}/generated/") if n.endswith(".jpg")]
     assert picture.content == loop.blob(generated)
     kinds = [m.text or m.caption for m in sent(loop, chat)]
-    assert len([k for k in kinds if texts_like(TEXTS["upload_complete"]).match(k)]) == 6
+    uploaded = texts_like(TEXTS["upload_complete"])
+    assert len([k for k in kinds if uploaded.match(k.split("\n", 1)[0])]) == 6
     assert len(kinds) == 6 + 3, kinds  # nothing else: no error replies, no repeats
     wait_for(lambda: set(loop.queued().values()) == {0}, 30, "notification queue drained")
     assert_no_secrets(loop, extra=[loop.blob(f"{chat}/index.md").decode()])
