@@ -1,3 +1,7 @@
+from collections.abc import Iterator
+
+import pytest
+
 from calendary.settings import Settings
 from calendary.storage.clients import (
     CHUNK_BYTES,
@@ -7,6 +11,21 @@ from calendary.storage.clients import (
     expand_connection_string,
     storage_clients_from_settings,
 )
+from devstack import azurite
+
+
+@pytest.fixture(scope="module")
+def well_known_azurite() -> Iterator[None]:
+    """The shorthand always means the emulator's well-known ports 10000-10002, unlike the session's
+    own Azurite on free ports: reuse one listening there, else start one for this module."""
+    if azurite.is_running():
+        yield
+        return
+    process = azurite.start()
+    try:
+        yield
+    finally:
+        azurite.stop(process)
 
 
 def test_development_shorthand_expands_to_the_emulator() -> None:
@@ -15,7 +34,7 @@ def test_development_shorthand_expands_to_the_emulator() -> None:
     assert expand_connection_string("AccountName=x") == "AccountName=x"
 
 
-def test_shorthand_reaches_azurite(azurite_connection_string: str, unique_name: str) -> None:
+def test_shorthand_reaches_azurite(well_known_azurite: None, unique_name: str) -> None:
     settings = Settings(AzureWebJobsStorage="UseDevelopmentStorage=true")
     clients = storage_clients_from_settings(settings)
     ensure_storage(clients, container=unique_name, tables=(unique_name,), queue=unique_name)
