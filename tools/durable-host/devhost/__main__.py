@@ -16,7 +16,7 @@ import uvicorn
 
 from devhost.loader import DEFAULT_APP
 from devhost.local_settings import load_local_settings
-from devhost.server import HostConfig, bind, create_host
+from devhost.server import KEEP_ALIVE_SECONDS, HostConfig, bind, create_host
 
 
 def parse_args(argv: list[str] | None = None) -> HostConfig:
@@ -67,7 +67,13 @@ def main(argv: list[str] | None = None) -> int:
             f"  {function.name}: [{','.join(function.methods)}] http://{host}:{port}/api/{function.route}"
         )
     server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+        uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        )
     )
     server.run(sockets=[sock])
     return 0

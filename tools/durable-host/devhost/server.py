@@ -143,6 +143,13 @@ def create_host(config: HostConfig) -> tuple[Starlette, Engine]:
     return app, engine
 
 
+# Idle keep-alive connections stay open 130 s, as in the Functions host (Kestrel's default).
+# The Durable SDK's shared aiohttp session reuses idle connections for up to 15 s; a server
+# closing them sooner (uvicorn's default is 5 s) races a request sent on one just as it closes,
+# and the client's call fails with ServerDisconnectedError (seen on start_new under load).
+KEEP_ALIVE_SECONDS = 130
+
+
 def bind(host: str, port: int) -> socket.socket:
     """Bind before serving so port 0 gives a known ephemeral port."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

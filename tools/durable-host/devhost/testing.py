@@ -19,7 +19,7 @@ from azure.functions import FunctionRegister
 
 from devhost.engine import Engine
 from devhost.idle import TimeSkipper
-from devhost.server import HostConfig, bind, create_host
+from devhost.server import KEEP_ALIVE_SECONDS, HostConfig, bind, create_host
 
 T = TypeVar("T")
 ClockMode = Literal["real", "skip", "manual"]
@@ -84,7 +84,13 @@ def running_host(
     port = sock.getsockname()[1]
     engine.origin = f"http://127.0.0.1:{port}"
     server = uvicorn.Server(
-        uvicorn.Config(asgi, log_level="warning", access_log=False, lifespan="on")
+        uvicorn.Config(
+            asgi,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        )
     )
     loop = asyncio.new_event_loop()
     thread = threading.Thread(
