@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
+import json
+import time
+from urllib.parse import urlsplit
+
 import httpx
 
+from devhost.testing import RunningHost
 from durable_client import Durable
 
 
@@ -126,3 +132,19 @@ def test_rewind_is_not_offered(durable: Durable) -> None:
     url = links["statusQueryGetUri"].replace("?", "/rewind?reason=again&", 1)
     assert durable.http.post(url).status_code == 501
     assert durable.status(links).json()["runtimeStatus"] == "Failed"
+
+
+def test_an_idle_connection_outlives_the_sdk_s_keep_alive(host: RunningHost) -> None:
+    """The Durable SDK's aiohttp session reuses an idle connection for up to 15 s: the host must
+    not close one sooner, or a call sent on it as it closes fails (ServerDisconnectedError)."""
+    url = urlsplit(host.base_url)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    try:
+        for pause in (0, 6):  # uvicorn's own default closes after 5 s
+            time.sleep(pause)
+            connection.request("GET", "/api/echo")  # on the same socket: it is never reopened
+            response = connection.getresponse()
+            assert response.status == 201
+            assert json.loads(response.read())["method"] == "GET"
+    finally:
+        connection.close()
