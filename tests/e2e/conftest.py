@@ -17,7 +17,7 @@ import pytest
 from calendary.composition import use_settings
 from devhost.testing import RunningHost, running_host
 from fakes.replicate.testing import RunningFake, StubSite, running_fake, serve_app
-from tests.e2e.stack import SKIP_GRACE, Stack, replicate_calls_back
+from tests.e2e.stack import SKIP_GRACE, Stack, replicate_calls_back, stack_settings
 
 # The retention timer's schedule (a binding expression, read when the host starts): never, so
 # a clock that skips over 03:00 starts no workflow a test does not expect. Tests run it through
@@ -56,21 +56,8 @@ def chat_id() -> str:
 def stack(
     host: RunningHost, fake: RunningFake, site: StubSite, azurite_connection_string: str
 ) -> Iterator[Stack]:
-    tag = uuid.uuid4().hex[:10]
-    settings = fake.settings(
-        AzureWebJobsStorage=azurite_connection_string,
-        DataContainer=f"data{tag}",
-        TrainingsTable=f"Trainings{tag}",
-        GenerationsTable=f"Generations{tag}",
-        NotificationsQueue=f"notifications-{tag}",
-        ReplicateOwner="kaizen",
-        WebhookUrl=f"{host.base_url}/api/ReplicateWebHook",
-        ImageUrlAllowedHosts="api.telegram.org,127.0.0.1",
-        MinImageSide=64,
-        # The sample photos are gradients, no faces: these tests train on them (the gate's own
-        # tests, tests/e2e/test_photo_gate.py, turn it on).
-        PhotoGate=False,
-    )  # the production timeouts (hours): with time skipping they cost nothing
+    # The production timeouts (hours): with time skipping they cost nothing.
+    settings = stack_settings(fake, azurite_connection_string, host.base_url)
     services = use_settings(settings)
     with (
         httpx.Client(timeout=60) as http,

@@ -7,6 +7,7 @@ import io
 import json
 import random
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from azure.storage.queue import QueueClient
 from PIL import Image
 
 from calendary.composition import Services, use_settings
+from calendary.settings import Settings
 from calendary.storage.tables import GenerationRow, TrainingRow, from_entity
 from devhost.testing import RunningHost
 from fakes.replicate.app import FakeReplicate
@@ -32,6 +34,28 @@ PROMPT_JOB_SECONDS = 2.0
 # The host skips only after staying idle this long: it covers the instant between a fake job
 # ending and its webhook being queued, which the two threads cannot see atomically.
 SKIP_GRACE = 0.05
+
+
+def stack_settings(fake: RunningFake, storage: str, host_url: str, **overrides: Any) -> Settings:
+    """The service's settings for one test stack: its own container, tables and queue (a fresh
+    tag), the fake Replicate, webhooks to the host, and the sample photos' loopback site.
+
+    The sample photos are gradients, no faces: flows train on them with the photo gate off (the
+    gate's own tests turn it on)."""
+    tag = uuid.uuid4().hex[:10]
+    values: dict[str, Any] = {
+        "AzureWebJobsStorage": storage,
+        "DataContainer": f"data{tag}",
+        "TrainingsTable": f"Trainings{tag}",
+        "GenerationsTable": f"Generations{tag}",
+        "NotificationsQueue": f"notifications-{tag}",
+        "ReplicateOwner": "kaizen",
+        "WebhookUrl": f"{host_url}/api/ReplicateWebHook",
+        "ImageUrlAllowedHosts": "api.telegram.org,127.0.0.1",
+        "MinImageSide": 64,
+        "PhotoGate": False,
+    }
+    return fake.settings(**(values | overrides))
 
 
 def replicate_calls_back(fake: FakeReplicate) -> bool:

@@ -32,7 +32,7 @@ from devhost.testing import running_host
 from devstack import azurite
 from fakes.replicate.config import Schedule
 from fakes.replicate.testing import StubSite, running_fake, serve_app
-from tests.e2e.stack import Stack
+from tests.e2e.stack import Stack, stack_settings
 
 ROOT = Path(__file__).parent / "histories"
 # The exported JSON drops ExecutionStarted.Version, as the extension's does: each golden's
@@ -56,21 +56,10 @@ def stack(training_timeout: str = "PT10M") -> Iterator[Stack]:
         site = StubSite()
         site.origin = stack_of.enter_context(serve_app(site.app()))
         fake = stack_of.enter_context(running_fake())
-        tag = uuid.uuid4().hex[:10]
-        settings = fake.settings(
-            AzureWebJobsStorage=connection,
-            DataContainer=f"data{tag}",
-            TrainingsTable=f"Trainings{tag}",
-            GenerationsTable=f"Generations{tag}",
-            NotificationsQueue=f"notifications-{tag}",
-            ReplicateOwner="kaizen",
-            WebhookUrl=f"{host.base_url}/api/ReplicateWebHook",
-            ImageUrlAllowedHosts="api.telegram.org,127.0.0.1",
-            MinImageSide=64,
-            PhotoGate=False,  # the sample photos show no face: the flows are recorded, not the gate
-            TrainingTimeout=training_timeout,
-            GenerationTimeout="PT5M",
-        )
+        settings = stack_settings(
+            fake, connection, host.base_url,
+            TrainingTimeout=training_timeout, GenerationTimeout="PT5M",
+        )  # fmt: skip
         http = stack_of.enter_context(httpx.Client(timeout=60))
         yield Stack(host=host, fake=fake, site=site, services=use_settings(settings), http=http)
 
