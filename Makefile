@@ -42,15 +42,15 @@ deps: $(PY_STAMP) $(NODE_STAMP)
 
 # `make run N8N=1` sends the notifications to `make n8n` (started in a second terminal).
 run: deps
-	$(BIN)/python -m devstack $(if $(N8N),--with-n8n)
+	$(BIN)/python -m tools.devstack $(if $(N8N),--with-n8n)
 
 # n8n on 127.0.0.1:5678 with the workflows of docs/n8n/, beside `make run N8N=1`.
 n8n: deps $(N8N_STAMP)
-	$(BIN)/python -m devstack.n8n_run
+	$(BIN)/python -m tools.devstack.n8n_run
 
 # The whole flow against `make run` (it starts the stack itself when none is running).
 demo: deps
-	$(BIN)/python -m devstack.demo
+	$(BIN)/python -m tools.devstack.demo
 
 # Real faces for the photo-check tests: the test photos inside face_recognition 1.3.0's source
 # distribution on the package registry (fetched once, never committed).

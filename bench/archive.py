@@ -24,7 +24,7 @@ from azure.storage.blob import BlobBlock, ContainerClient
 from calendary.domain import paths
 from calendary.storage.archive import ArchiveBuilder
 from calendary.storage.clients import build_storage_clients
-from devstack import azurite
+from tools.devstack import azurite
 
 CHAT = "900000001"
 AT = datetime(2025, 1, 14, 10, 35, tzinfo=UTC)

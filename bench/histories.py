@@ -27,10 +27,11 @@ from calendary.composition import use_settings
 from devhost.history import EventType
 from devhost.steps import EpisodeStat
 from devhost.testing import RunningHost, running_host
-from devstack import azurite
-from fakes.replicate.config import FakeConfig, Schedule
-from fakes.replicate.testing import RunningFake, StubSite, running_fake, serve_app
 from tests.e2e.stack import Stack
+from tools.devstack import azurite
+from tools.devstack.fake_settings import replicate_settings
+from tools.fakes.replicate.config import FakeConfig, Schedule
+from tools.fakes.replicate.testing import RunningFake, StubSite, running_fake, serve_app
 
 TIME_SCALE = 1000  # durable timers: a 2 h TrainingTimeout passes in 7.2 s
 # docs/performance.md, "Local host": one step costs ~0.5 ms plus ~42 µs per history event.
@@ -158,7 +159,7 @@ def service(
         "MaxImagesPerRequest": 20,
         **overrides,
     }
-    services = use_settings(fake.settings(**values))
+    services = use_settings(replicate_settings(fake, **values))
     with httpx.Client(timeout=120) as http:
         yield Stack(host=host, fake=fake, site=site, services=services, http=http)
 

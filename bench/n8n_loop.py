@@ -19,10 +19,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from devstack import azurite
-from fakes.replicate.config import Schedule
 from tests.e2e.stack import photo
 from tests.n8n.loop import Loop, running_loop
+from tools.devstack import azurite
+from tools.fakes.replicate.config import Schedule
 
 TRAINING_DONE = "Тренування завершено!"
 PICTURE = "Зображення згенеровано!"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from devstack import azurite
+from tools.devstack import azurite
 
 
 @pytest.fixture(scope="session")

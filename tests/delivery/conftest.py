@@ -6,10 +6,11 @@ from pydantic import SecretStr
 from calendary.settings import Settings
 from calendary.storage.clients import StorageClients, build_storage_clients
 from calendary.storage.notifications_queue import NotificationQueue
-from fakes.replicate.testing import StubSite, stub_site
-from fakes.telegram.testing import RunningTelegram, running_telegram
 from tests.delivery.queue_host import QueueHost
 from tests.images.samples import photo
+from tools.devstack import fake_settings
+from tools.fakes.replicate.testing import StubSite, stub_site
+from tools.fakes.telegram.testing import RunningTelegram, running_telegram
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +50,7 @@ def telegram() -> Iterator[RunningTelegram]:
 
 @pytest.fixture
 def telegram_settings(telegram: RunningTelegram, storage_settings: dict[str, object]) -> Settings:
-    return telegram.settings(**storage_settings)
+    return fake_settings.telegram_settings(telegram, **storage_settings)
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from fakes.replicate.testing import StubSite
-from fakes.telegram.testing import RunningTelegram
+from tools.fakes.replicate.testing import StubSite
+from tools.fakes.telegram.testing import RunningTelegram
 
 
 def _call(telegram: RunningTelegram, method: str, token: str | None = None, **kwargs: object):

@@ -12,9 +12,10 @@ from api.notifications import build_blueprint
 from calendary.settings import Settings
 from calendary.storage.clients import StorageClients
 from calendary.storage.notifications_queue import NotificationQueue
-from fakes.telegram.testing import RunningTelegram
 from tests.delivery.messages import training_complete
 from tests.delivery.queue_host import QueueHost, queue_function
+from tools.devstack import fake_settings
+from tools.fakes.telegram.testing import RunningTelegram
 
 
 def _closed_port_url() -> str:
@@ -35,7 +36,9 @@ def test_no_token_in_logs_errors_or_records(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     token = telegram.token
-    unreachable = telegram.settings(**storage_settings, telegram_api_base_url=_closed_port_url())
+    unreachable = fake_settings.telegram_settings(
+        telegram, **storage_settings, telegram_api_base_url=_closed_port_url()
+    )
     queue.send(training_complete())
     telegram.fake.fail_next(1, status=500)
     _, deliver = queue_function(build_blueprint(telegram_settings))

@@ -13,10 +13,11 @@ from api.notifications import FUNCTION_NAME, build_blueprint
 from calendary.delivery.errors import TransientDeliveryError
 from calendary.settings import Settings
 from calendary.storage.notifications_queue import NotificationQueue
-from fakes.replicate.testing import StubSite
-from fakes.telegram.testing import RunningTelegram
 from tests.delivery.messages import CHAT, generation_complete, training_complete
 from tests.delivery.queue_host import QueueHost, queue_function
+from tools.devstack import fake_settings
+from tools.fakes.replicate.testing import StubSite
+from tools.fakes.telegram.testing import RunningTelegram
 
 
 def test_the_function_is_a_queue_trigger_on_the_notifications_queue(
@@ -118,7 +119,9 @@ def test_a_wrong_token_is_retried_so_messages_wait_in_the_poison_queue(
 ) -> None:
     from pydantic import SecretStr
 
-    settings = telegram.settings(**storage_settings, telegram_bot_token=SecretStr("42:wrong"))
+    settings = fake_settings.telegram_settings(
+        telegram, **storage_settings, telegram_bot_token=SecretStr("42:wrong")
+    )
     queue.send(training_complete())
     _, deliver = queue_function(build_blueprint(settings))
 

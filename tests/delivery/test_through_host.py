@@ -24,10 +24,10 @@ from calendary.storage.clients import StorageClients
 from calendary.storage.deliveries import row_key
 from calendary.storage.notifications_queue import NotificationQueue
 from devhost.testing import HostProcess, spawn_host
-from fakes.replicate.testing import StubSite, stub_site
-from fakes.telegram.testing import RunningTelegram, running_telegram
 from tests.delivery.messages import generation_complete, training_complete
 from tests.images.samples import photo
+from tools.fakes.replicate.testing import StubSite, stub_site
+from tools.fakes.telegram.testing import RunningTelegram, running_telegram
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")

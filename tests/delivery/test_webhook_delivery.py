@@ -19,9 +19,9 @@ from calendary.delivery.errors import TransientDeliveryError
 from calendary.delivery.webhook_token import LIFETIME_SECONDS
 from calendary.settings import Settings
 from calendary.storage.notifications_queue import NotificationQueue
-from fakes.replicate.testing import StubSite
 from tests.delivery.messages import generation_complete, training_complete
 from tests.delivery.queue_host import QueueHost, queue_function
+from tools.fakes.replicate.testing import StubSite
 
 ROOT = Path(__file__).resolve().parents[2]
 PATH = "/webhook/calendary-notifications"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from devstack.n8n_setup import (
+from tools.devstack.n8n_setup import (
     LOCAL_NOTIFICATION_KEY,
     LOCAL_NOTIFY_URL,
     N8nConfig,
@@ -16,8 +16,8 @@ from devstack.n8n_setup import (
     environment,
     workflow_files,
 )
-from devstack.photos import BOT_TOKEN
-from devstack.stack import Ports, local_environment
+from tools.devstack.photos import BOT_TOKEN
+from tools.devstack.stack import Ports, local_environment
 
 CONFIG = N8nConfig(
     port=5999,

@@ -12,8 +12,8 @@ import httpx
 import psutil
 import pytest
 
-from devstack import azurite, photos
-from devstack.stack import LocalStack, Ports, StackError, local_environment
+from tools.devstack import azurite, photos
+from tools.devstack.stack import LocalStack, Ports, StackError, local_environment
 
 
 def _free_port() -> int:

@@ -16,8 +16,8 @@ import pytest
 
 from calendary.composition import use_settings
 from devhost.testing import RunningHost, running_host
-from fakes.replicate.testing import RunningFake, StubSite, running_fake, serve_app
 from tests.e2e.stack import SKIP_GRACE, Stack, replicate_calls_back, stack_settings
+from tools.fakes.replicate.testing import RunningFake, StubSite, running_fake, serve_app
 
 # The retention timer's schedule (a binding expression, read when the host starts): never, so
 # a clock that skips over 03:00 starts no workflow a test does not expect. Tests run it through

@@ -21,8 +21,9 @@ from calendary.composition import Services, use_settings
 from calendary.settings import Settings
 from calendary.storage.tables import GenerationRow, TrainingRow, from_entity
 from devhost.testing import RunningHost
-from fakes.replicate.app import FakeReplicate
-from fakes.replicate.testing import RunningFake, StubSite
+from tools.devstack.fake_settings import replicate_settings
+from tools.fakes.replicate.app import FakeReplicate
+from tools.fakes.replicate.testing import RunningFake, StubSite
 
 # Telegram file links carry the bot token; the photo site serves them under such a path.
 BOT_TOKEN = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
@@ -55,7 +56,7 @@ def stack_settings(fake: RunningFake, storage: str, host_url: str, **overrides: 
         "MinImageSide": 64,
         "PhotoGate": False,
     }
-    return fake.settings(**(values | overrides))
+    return replicate_settings(fake, **(values | overrides))
 
 
 def replicate_calls_back(fake: FakeReplicate) -> bool:

@@ -14,10 +14,10 @@ import pytest
 from PIL import Image
 
 from calendary.composition import use_settings
-from devstack import demo, photos
-from devstack.demo_api import Api, DemoFailed
-from devstack.demo_flow import NOTIFICATIONS, Storage, run_flow
 from tests.e2e.stack import Stack
+from tools.devstack import demo, photos
+from tools.devstack.demo_api import Api, DemoFailed
+from tools.devstack.demo_flow import NOTIFICATIONS, Storage, run_flow
 
 SECRET = photos.BOT_TOKEN.split(":", 1)[1]
 

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from calendary.domain.erasure import chat_hash
-from fakes.replicate.config import Schedule
 from tests.e2e.stack import Stack
+from tools.fakes.replicate.config import Schedule
 
 PROMPT = "a photo of TOK person at the lighthouse"
 

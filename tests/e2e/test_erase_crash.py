@@ -18,9 +18,9 @@ import pytest
 from azure.storage.blob import BlobServiceClient
 
 from devhost.testing import HostProcess, spawn_host
-from fakes.replicate.testing import RunningFake, StubSite
 from tests.e2e.conftest import NEVER
 from tests.e2e.stack import photo, photo_path
+from tools.fakes.replicate.testing import RunningFake, StubSite
 
 ROOT = Path(__file__).parents[2]
 T = TypeVar("T")

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from calendary.domain import paths
-from fakes.replicate.config import FAST_FLUX_TRAINER, OSTRIS_TRAINER
 from tests.e2e.stack import Stack
+from tools.fakes.replicate.config import FAST_FLUX_TRAINER, OSTRIS_TRAINER
 
 DATE = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from fakes.replicate.config import FAST_FLUX_TRAINER, OSTRIS_TRAINER
 from tests.e2e.stack import Stack
+from tools.fakes.replicate.config import FAST_FLUX_TRAINER, OSTRIS_TRAINER
 
 BOUNDS = {FAST_FLUX_TRAINER: "steps (training_steps) must be between 1 and 6000",
           OSTRIS_TRAINER: "steps must be between 3 and 6000"}  # fmt: skip

@@ -10,9 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 from calendary.replicate.webhooks import signature
-from fakes.replicate.config import Schedule
 from orchestrators.replicate_wait import REPLICATE_EVENT
 from tests.e2e.stack import Stack
+from tools.fakes.replicate.config import Schedule
 
 
 def _ready_chat(stack: Stack, chat_id: str) -> None:

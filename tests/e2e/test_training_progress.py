@@ -7,8 +7,8 @@ import itertools
 import time
 
 from calendary.composition import use_settings
-from fakes.replicate.config import Schedule
 from tests.e2e.stack import Stack
+from tools.fakes.replicate.config import Schedule
 
 
 def test_chat_status_shows_a_rising_progress_and_marks_are_notified(

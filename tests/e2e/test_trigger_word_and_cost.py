@@ -3,8 +3,8 @@ index.md); every job's compute time is recorded and summed per chat."""
 
 from __future__ import annotations
 
-from fakes.replicate.config import Schedule
 from tests.e2e.stack import Stack
+from tools.fakes.replicate.config import Schedule
 
 
 def _generate(stack: Stack, chat_id: str, training_id: str, **fields: object) -> dict:

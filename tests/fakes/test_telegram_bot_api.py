@@ -13,11 +13,11 @@ import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from fakes.replicate.testing import StubSite, serve_app, stub_site
-from fakes.telegram.app import DEFAULT_TOKEN, FakeTelegram
-from fakes.telegram.testing import RunningTelegram
-from fakes.telegram.webhook import RetryPolicy
 from tests.images.samples import photo
+from tools.fakes.replicate.testing import StubSite, serve_app, stub_site
+from tools.fakes.telegram.app import DEFAULT_TOKEN, FakeTelegram
+from tools.fakes.telegram.testing import RunningTelegram
+from tools.fakes.telegram.webhook import RetryPolicy
 
 CHAT = 424242
 SECRET = "wf1_node-2"  # n8n's shape: <workflow id>_<node id>, sanitised

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from devstack.n8n_setup import N8N_BIN
 from tests.n8n.loop import Loop, running_loop
+from tools.devstack.n8n_setup import N8N_BIN
 
 
 @pytest.fixture(scope="module")

@@ -24,11 +24,11 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContainerClient
 from azure.storage.queue import QueueServiceClient
 
-from devstack.n8n import N8n
-from devstack.n8n_setup import N8nConfig
-from fakes.replicate.config import FakeConfig, Schedule
-from fakes.replicate.testing import RunningFake, running_fake
-from fakes.telegram.testing import RunningTelegram, running_telegram
+from tools.devstack.n8n import N8n
+from tools.devstack.n8n_setup import N8nConfig
+from tools.fakes.replicate.config import FakeConfig, Schedule
+from tools.fakes.replicate.testing import RunningFake, running_fake
+from tools.fakes.telegram.testing import RunningTelegram, running_telegram
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")

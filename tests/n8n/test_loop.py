@@ -11,8 +11,6 @@ from typing import Any
 import pytest
 
 from calendary.domain.notifications import _PHOTO_TEXTS, _TEXTS
-from fakes.replicate.config import Schedule
-from fakes.telegram.records import SentMessage
 from tests.e2e.stack import photo
 from tests.n8n.loop import (
     FUNCTION_KEY,
@@ -21,6 +19,8 @@ from tests.n8n.loop import (
     Loop,
     wait_for,
 )
+from tools.fakes.replicate.config import Schedule
+from tools.fakes.telegram.records import SentMessage
 
 pytestmark = [pytest.mark.n8n, pytest.mark.timeout(240)]
 TEXTS = _TEXTS["uk"]  # the seed's language, the service's default

@@ -29,10 +29,10 @@ import httpx
 from calendary.composition import use_settings
 from devhost.export import QUERY
 from devhost.testing import running_host
-from devstack import azurite
-from fakes.replicate.config import Schedule
-from fakes.replicate.testing import StubSite, running_fake, serve_app
 from tests.e2e.stack import Stack, stack_settings
+from tools.devstack import azurite
+from tools.fakes.replicate.config import Schedule
+from tools.fakes.replicate.testing import StubSite, running_fake, serve_app
 
 ROOT = Path(__file__).parent / "histories"
 # The exported JSON drops ExecutionStarted.Version, as the extension's does: each golden's

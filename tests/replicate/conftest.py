@@ -12,8 +12,9 @@ from PIL import Image
 
 from calendary.replicate import ReplicateClient, RetryPolicy
 from calendary.settings import Settings
-from fakes.replicate.config import OSTRIS_TRAINER, FakeConfig
-from fakes.replicate.testing import RunningFake, StubSite, running_fake, stub_site
+from tools.devstack.fake_settings import replicate_settings
+from tools.fakes.replicate.config import OSTRIS_TRAINER, FakeConfig
+from tools.fakes.replicate.testing import RunningFake, StubSite, running_fake, stub_site
 
 OWNER = "local"
 
@@ -36,8 +37,8 @@ def ostris_settings(fake: RunningFake, **overrides: object) -> Settings:
     """The client's tests train with `training_input()` without a schema: the FLUX fine-tuner's
     inputs, which `ostris/flux-dev-lora-trainer` takes."""
     (version,) = FakeConfig().trainers[OSTRIS_TRAINER]
-    return fake.settings(
-        ReplicateTrainerModel=OSTRIS_TRAINER, ReplicateTrainerVersion=version, **overrides
+    return replicate_settings(
+        fake, ReplicateTrainerModel=OSTRIS_TRAINER, ReplicateTrainerVersion=version, **overrides
     )
 
 

@@ -23,8 +23,8 @@ from calendary.replicate import (
 )
 from calendary.replicate.inputs import generation_input, training_input
 from calendary.replicate.models import is_version_id, split_version
-from fakes.replicate.testing import RunningFake, StubSite
 from tests.replicate.conftest import OWNER, RecordingSleep, download, ostris_settings
+from tools.fakes.replicate.testing import RunningFake, StubSite
 
 
 async def trained_version(client: ReplicateClient, fake: RunningFake, site: StubSite) -> str:
@@ -120,7 +120,7 @@ async def test_training_errors(client: ReplicateClient, site: StubSite) -> None:
 async def test_cancel_training_from_starting(
     client: ReplicateClient, fake: RunningFake, site: StubSite
 ) -> None:
-    from fakes.replicate.config import Schedule
+    from tools.fakes.replicate.config import Schedule
 
     fake.fake.set_schedule(training=Schedule(starting=30))
     await client.create_model(OWNER, "person-5")
@@ -197,7 +197,7 @@ async def test_prediction_validation_errors(
 async def test_cancel_prediction_and_unknown_prediction(
     client: ReplicateClient, fake: RunningFake, site: StubSite
 ) -> None:
-    from fakes.replicate.config import Schedule
+    from tools.fakes.replicate.config import Schedule
 
     version = await trained_version(client, fake, site)
     fake.fake.set_schedule(prediction=Schedule(starting=30))

@@ -10,8 +10,8 @@ import replicate
 from replicate.exceptions import ReplicateError
 
 from calendary.replicate import ConflictError, NotFoundError, ReplicateClient
-from fakes.replicate.testing import RunningFake, StubSite
 from tests.replicate.test_fake_replicate import api, make_version, with_model  # noqa: F401
+from tools.fakes.replicate.testing import RunningFake, StubSite
 
 TRAINER = "replicate/fast-flux-trainer"
 

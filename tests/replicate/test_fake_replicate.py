@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from calendary.replicate.webhooks import verify
-from fakes.replicate.testing import RunningFake, StubSite
+from tools.fakes.replicate.testing import RunningFake, StubSite
 
 TOKEN = {"Authorization": "Bearer r8_local_fake_token"}
 
@@ -329,7 +329,7 @@ def test_cli_serves_the_fake_with_the_local_token() -> None:
     port = free_port()
     env = {**os.environ, "FAKE_REPLICATE_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "fakes.replicate", "--port", str(port), "--instant"],
+        [sys.executable, "-m", "tools.fakes.replicate", "--port", str(port), "--instant"],
         env=env,
         stdout=subprocess.PIPE,
     )

@@ -12,8 +12,8 @@ from calendary.replicate.inputs import (
     refusal,
     training_input,
 )
-from fakes.replicate.config import FAST_FLUX_TRAINER, OSTRIS_TRAINER
-from fakes.replicate.published_schemas import PREDICTOR, TRAINERS
+from tools.fakes.replicate.config import FAST_FLUX_TRAINER, OSTRIS_TRAINER
+from tools.fakes.replicate.published_schemas import PREDICTOR, TRAINERS
 
 FAST = InputSchema.from_openapi(TRAINERS[FAST_FLUX_TRAINER].openapi(), "TrainingInput")
 OSTRIS = InputSchema.from_openapi(TRAINERS[OSTRIS_TRAINER].openapi(), "TrainingInput")

@@ -11,9 +11,9 @@ import pytest
 from calendary.replicate import Prediction, ReplicateClient
 from calendary.replicate.inputs import generation_input
 from calendary.replicate.ownership import prediction_created_by
-from fakes.replicate.testing import RunningFake, StubSite
 from tests.replicate.conftest import RecordingSleep
 from tests.replicate.test_client_fake import trained_version
+from tools.fakes.replicate.testing import RunningFake, StubSite
 
 
 async def test_predictions_are_listed_newest_first_in_pages(

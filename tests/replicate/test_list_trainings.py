@@ -7,8 +7,8 @@ import pytest
 from calendary.replicate import ReplicateClient, Training
 from calendary.replicate.inputs import training_input
 from calendary.replicate.ownership import created_by
-from fakes.replicate.testing import RunningFake, StubSite
 from tests.replicate.conftest import OWNER, RecordingSleep
+from tools.fakes.replicate.testing import RunningFake, StubSite
 
 
 async def test_trainings_are_listed_newest_first_in_pages(

@@ -8,9 +8,9 @@ import replicate
 from replicate.exceptions import ReplicateError
 
 from calendary.replicate.input_schema import InputSchema
-from fakes.replicate.config import FAST_FLUX_TRAINER, OSTRIS_TRAINER, FakeConfig
-from fakes.replicate.published_schemas import PREDICTOR, TRAINERS
-from fakes.replicate.testing import RunningFake
+from tools.fakes.replicate.config import FAST_FLUX_TRAINER, OSTRIS_TRAINER, FakeConfig
+from tools.fakes.replicate.published_schemas import PREDICTOR, TRAINERS
+from tools.fakes.replicate.testing import RunningFake
 
 TRAINER_VERSIONS = {name: versions[0] for name, versions in FakeConfig().trainers.items()}
 

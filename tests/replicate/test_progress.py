@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from calendary.replicate.progress import steps_requested, training_percent
-from fakes.replicate.trainings import progress_line
+from tools.fakes.replicate.trainings import progress_line
 
 CAPTIONING = "Captioning: 100%|██████████| 12/12 [00:20<00:00,  1.70s/it]\n"
 SHARDS = "Loading checkpoint shards: 100%|██████████| 3/3 [00:02<00:00,  1.2it/s]\n"

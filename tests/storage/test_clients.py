@@ -11,7 +11,7 @@ from calendary.storage.clients import (
     expand_connection_string,
     storage_clients_from_settings,
 )
-from devstack import azurite
+from tools.devstack import azurite
 
 
 @pytest.fixture(scope="module")
