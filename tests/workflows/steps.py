@@ -1,0 +1,41 @@
+"""Small answers the workflow tests give again and again: the chat entity's, index.md's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.workflows.replay import Replay, Work
+
+CHAT = "100200300"
+
+
+def labels(works: list[Work]) -> list[str]:
+    return [w.label for w in works]
+
+
+def only(works: list[Work], label: str) -> Work:
+    """The run scheduled exactly this one thing."""
+    assert labels(works) == [label]
+    return works[0]
+
+
+def chat_outcome(result: Any, state: dict[str, Any] | None = None, revision: int = 1) -> Any:
+    """What a chat-entity operation answers: its result, the record it left, its revision."""
+    return {"result": result, "state": state or {"chat_id": CHAT}, "revision": revision}
+
+
+def change_chat(
+    run: Replay, call: Work, result: Any, state: dict[str, Any] | None = None
+) -> list[Work]:
+    """Answer a chat change; the record it left goes to index.md; what the code does next."""
+    run.answer(call, chat_outcome(result, state))
+    page = only(run.run(), "activity write_index")
+    assert page.input == {"chat_id": CHAT, "state": state or {"chat_id": CHAT}, "revision": 1}
+    run.complete(page, None)
+    return run.run()
+
+
+def notified(work: Work) -> tuple[str, dict[str, Any]]:
+    """A send_notification call: its message type and details."""
+    assert work.label == "activity send_notification"
+    return work.input["message_type"], work.input["details"]
