@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from devhost.loader import FunctionIndex, index_app, load_app
-from tests.workflows.replay import Replay
-
-Start = Callable[..., Replay]
+from tests.workflows.replay import Replay, Start
 
 
 @pytest.fixture(scope="session")

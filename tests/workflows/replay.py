@@ -201,3 +201,7 @@ class Replay:
 
 def _parsed(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
+
+
+# The `start` fixture (conftest.py): `start("train_model", input, version="1.1")`.
+Start = Callable[..., Replay]

@@ -15,8 +15,14 @@ def labels(works: list[Work]) -> list[str]:
 
 def only(works: list[Work], label: str) -> Work:
     """The run scheduled exactly this one thing."""
-    assert labels(works) == [label]
+    assert labels(works) == [label], labels(works)
     return works[0]
+
+
+def analysis(faces: int = 1, issues: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A photo's analysis as the chat record keeps it; `no_face` is a rejecting issue."""
+    return {"width": 1024, "height": 1024, "faces": faces, "face_ratio": 0.2, "sharpness": 200.0,
+            "brightness": 0.5, "issues": list(issues)}  # fmt: skip
 
 
 def chat_outcome(result: Any, state: dict[str, Any] | None = None, revision: int = 1) -> Any:
