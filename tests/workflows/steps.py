@@ -41,6 +41,15 @@ def change_chat(
     return run.run()
 
 
+def outwait(run: Replay, waiting: list[Work], check: str, job_id: str, checks: int) -> Work:
+    """Every timer of the wait fires and every check finds the job running: the cancel call."""
+    for _ in range(checks):
+        run.fire(next(w for w in waiting if w.kind == "timer"))
+        run.complete(only(run.run(), f"activity {check}"), {"id": job_id, "status": "processing"})
+        waiting = run.run()
+    return waiting[0]
+
+
 def notified(work: Work) -> tuple[str, dict[str, Any]]:
     """A send_notification call: its message type and details."""
     assert work.label == "activity send_notification"

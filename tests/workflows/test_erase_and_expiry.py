@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from calendary.domain.erasure import chat_hash
-from tests.workflows.replay import T0, Replay, Start
+from tests.workflows.replay import T0, Replay, Start, Work
 from tests.workflows.steps import CHAT, change_chat, only
 
 ERASER = f"chat{CHAT}-erase"
@@ -88,6 +88,16 @@ def test_an_erase_step_failing_past_its_retries_fails_the_erase(start: Start) ->
 RETENTION = {"chat_id": CHAT, "upload_retention_days": 30, "generated_retention_days": 90}
 
 
+def expiring(run: Replay, expired: dict[str, Any]) -> Work:
+    """The chat has a record; its expire_data answers `expired`: the blob deletion."""
+    run.answer(only(run.run(), "entity chat.get"), {"state": {"chat_id": CHAT}})
+    expire = only(run.run(), "entity chat.expire_data")
+    assert expire.input == {"uploads_before": "2026-11-08T09:00:00+00:00",
+                            "generated_before": "2026-09-09T09:00:00+00:00",
+                            "at": T0.isoformat()}  # fmt: skip
+    return only(change_chat(run, expire, expired), "activity delete_expired_blobs")
+
+
 def test_expiry_of_a_chat_without_a_record_does_nothing(start: Start) -> None:
     run = start("expire_chat_data", RETENTION)
     run.answer(only(run.run(), "entity chat.get"), {"state": None})
@@ -98,14 +108,9 @@ def test_expiry_of_a_chat_without_a_record_does_nothing(start: Start) -> None:
 
 def test_expiry_forgets_first_then_deletes_what_the_record_no_longer_lists(start: Start) -> None:
     run = start("expire_chat_data", RETENTION)
-    run.answer(only(run.run(), "entity chat.get"), {"state": {"chat_id": CHAT}})
-    expire = only(run.run(), "entity chat.expire_data")
-    assert expire.input == {"uploads_before": "2026-11-08T09:00:00+00:00",
-                            "generated_before": "2026-09-09T09:00:00+00:00",
-                            "at": T0.isoformat()}  # fmt: skip
     expired = {"image_blobs": [f"{CHAT}/upload/a.jpg"], "generation_ids": ["g1", "g2"],
                "archives": True}  # fmt: skip
-    blobs = only(change_chat(run, expire, expired), "activity delete_expired_blobs")
+    blobs = expiring(run, expired)
     assert blobs.input == {"chat_id": CHAT, "blob_names": [f"{CHAT}/upload/a.jpg"],
                            "generation_ids": ["g1", "g2"],
                            "archives_before": "2026-12-08T08:00:00Z"}  # fmt: skip
@@ -121,8 +126,5 @@ def test_expiry_forgets_first_then_deletes_what_the_record_no_longer_lists(start
 
 def test_expiry_keeps_the_archives_when_none_expired(start: Start) -> None:
     run = start("expire_chat_data", RETENTION)
-    run.answer(only(run.run(), "entity chat.get"), {"state": {"chat_id": CHAT}})
-    expire = only(run.run(), "entity chat.expire_data")
-    expired: dict[str, Any] = {"image_blobs": [], "generation_ids": [], "archives": False}
-    blobs = only(change_chat(run, expire, expired), "activity delete_expired_blobs")
+    blobs = expiring(run, {"image_blobs": [], "generation_ids": [], "archives": False})
     assert blobs.input["archives_before"] is None

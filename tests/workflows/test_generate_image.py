@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.workflows.replay import T0, Replay, Start, Work
-from tests.workflows.steps import CHAT, analysis, change_chat, notified, only
+from tests.workflows.steps import CHAT, analysis, change_chat, notified, only, outwait
 
 JOB = {
     "chat_id": CHAT,
@@ -125,12 +125,9 @@ def test_replicate_refusing_at_creation_fails_without_a_wait(start: Start) -> No
 def test_a_prediction_that_never_ends_is_cancelled_and_reported_failed(start: Start) -> None:
     run = start("generate_image", JOB)
     waiting = predicted(run, {"id": "p1", "status": "processing"})
-    for _ in range(JOB["max_checks"]):
-        run.fire(next(w for w in waiting if w.kind == "timer"))
-        check = only(run.run(), "activity check_prediction")
-        run.complete(check, {"id": "p1", "status": "processing"})
-        waiting = run.run()
-    run.complete(only(waiting, "activity cancel_prediction"), {"id": "p1", "status": "canceled"})
+    cancel = outwait(run, waiting, "check_prediction", "p1", JOB["max_checks"])
+    assert cancel.label == "activity cancel_prediction"
+    run.complete(cancel, {"id": "p1", "status": "canceled"})
     sent, _ = completed(run, run.run())
     assert sent["status"] == "failed" and sent["replicate_id"] == "p1"
     assert run.output["reason"] == "no result from Replicate in time"

@@ -11,7 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from tests.workflows.replay import T0, Replay, Start, Work
-from tests.workflows.steps import CHAT, analysis, change_chat, chat_outcome, labels, notified, only
+from tests.workflows.steps import (
+    CHAT,
+    analysis,
+    change_chat,
+    chat_outcome,
+    labels,
+    notified,
+    only,
+    outwait,
+)
 
 MODEL = "owner/calendary-100200300-1"
 ARCHIVE = {"blob_name": f"{CHAT}/archive/a.zip", "url": "https://blob/a.zip", "image_count": 2,
@@ -177,12 +186,8 @@ def test_an_adopted_training_that_already_ended_is_finished_without_a_wait(start
 def test_a_training_that_never_ends_is_cancelled_and_recorded_failed(start: Start) -> None:
     run = start("train_model", JOB)
     waiting = started(run, {"id": "t1", "status": "starting"})
-    for _ in range(JOB["max_checks"]):
-        run.fire(next(w for w in waiting if w.kind == "timer"))
-        check = only(run.run(), "activity check_training")
-        run.complete(check, {"id": "t1", "status": "processing"})
-        waiting = run.run()
-    cancel = only(waiting, "activity cancel_training")
+    cancel = outwait(run, waiting, "check_training", "t1", JOB["max_checks"])
+    assert cancel.label == "activity cancel_training" and cancel.input == {"id": "t1"}
     run.complete(cancel, {"id": "t1", "status": "canceled"})
     works = run.run()
     # "timed_out" is no status the chat record knows: it is recorded as failed.
