@@ -54,3 +54,12 @@ def notified(work: Work) -> tuple[str, dict[str, Any]]:
     """A send_notification call: its message type and details."""
     assert work.label == "activity send_notification"
     return work.input["message_type"], work.input["details"]
+
+
+def storage_gives_up(run: Replay, work: Work) -> None:
+    """Every attempt the storage policy allows fails: nothing else runs and the instance fails
+    (no orchestrator catches a storage step's failure)."""
+    assert work.max_attempts == 10  # policies.STORAGE
+    run.exhaust(work)
+    assert run.run() == []
+    assert not run.done and "boom" in (run.error or "")

@@ -1,4 +1,5 @@
-"""`generate_image`'s paths: rejected, refused at creation, waited, stored, scored (1.1) or not.
+"""`generate_image`'s paths: rejected, refused at creation, waited, stored, scored (1.1) or not,
+storage giving up.
 
 Replayed through the SDK (history in, actions out), for the same reasons as `train_model`'s
 tests: the order and JSON of each step is the contract, and the version branch (`context.version`)
@@ -10,7 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from tests.workflows.replay import T0, Replay, Start, Work
-from tests.workflows.steps import CHAT, analysis, change_chat, notified, only, outwait
+from tests.workflows.steps import (
+    CHAT,
+    analysis,
+    change_chat,
+    notified,
+    only,
+    outwait,
+    storage_gives_up,
+)
 
 JOB = {
     "chat_id": CHAT,
@@ -141,3 +150,17 @@ def test_an_image_that_cannot_be_kept_fails_the_generation_unscored(start: Start
     assert sent["status"] == "failed" and sent["likeness_distance"] is None
     assert notified(message)[0] == "generation_failed"
     assert run.output["reason"] == "output expired"
+
+
+def test_an_image_copy_failing_past_its_retries_fails_the_instance(start: Start) -> None:
+    run = start("generate_image", JOB, version="1.1")
+    # The generation stays pending in the record; no score, no row, no message.
+    storage_gives_up(run, only(predicted(run, DONE), "activity store_generated_image"))
+
+
+def test_a_generation_row_failing_past_its_retries_fails_before_the_message(start: Start) -> None:
+    run = start("generate_image", JOB, version="1.0")
+    call = only(stored(run, predicted(run, DONE)), "entity chat.complete_generation")
+    row = only(change_chat(run, call, {"generation_id": "g1"}), "activity record_generation")
+    # The record already says succeeded; the user is not told.
+    storage_gives_up(run, row)

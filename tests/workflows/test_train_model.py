@@ -20,6 +20,7 @@ from tests.workflows.steps import (
     notified,
     only,
     outwait,
+    storage_gives_up,
 )
 
 MODEL = "owner/calendary-100200300-1"
@@ -206,8 +207,4 @@ def test_a_canceled_training_is_recorded_canceled(start: Start) -> None:
 
 def test_storage_failing_past_its_retries_fails_the_instance(start: Start) -> None:
     run = start("train_model", JOB)
-    archive = only(reserve(run), "activity build_archive")
-    assert archive.max_attempts == 10  # policies.STORAGE
-    run.exhaust(archive)
-    assert run.run() == []
-    assert not run.done and "boom" in run.error
+    storage_gives_up(run, only(reserve(run), "activity build_archive"))

@@ -1,4 +1,5 @@
-"""`upload_images` and its `fetch_one_image`: fan-out, duplicates, failed downloads, photo checks.
+"""`upload_images` and its `fetch_one_image`: fan-out, duplicates, failed downloads, photo checks,
+storage giving up.
 
 Replayed through the SDK (history in, actions out): the sub-orchestrations are answered with
 their results directly, so each case shows the fan-out's exact inputs and what the parent does
@@ -9,8 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.workflows.replay import Start
-from tests.workflows.steps import CHAT, analysis, chat_outcome, labels, notified, only
+from tests.workflows.replay import Replay, Start, Work
+from tests.workflows.steps import (
+    CHAT,
+    analysis,
+    chat_outcome,
+    labels,
+    notified,
+    only,
+    storage_gives_up,
+)
 
 PENDING = f"{CHAT}/pending/instance-1.json"
 JOB = {
@@ -112,3 +121,26 @@ def test_a_download_failing_past_its_retries_is_skipped_not_fatal(start: Start) 
     assert run.run() == []
     assert run.output == {"index": 4, "ok": False, "blob_name": "", "url": "", "size_bytes": 0,
                           "sha256": "", "source_id": None, "reason": "download_failed"}  # fmt: skip
+
+
+def registered_one(run: Replay) -> list[Work]:
+    """Version 1.0, one new photo fetched and accepted; the index.md write it asks for."""
+    run.answer(only(run.run(), "entity chat.get"), {"state": {"chat_id": CHAT, "images": []}})
+    run.complete(only(run.run(), "sub fetch_one_image"), fetched(0))
+    register = only(run.run(), "entity chat.register_images")
+    run.answer(register, chat_outcome({"skipped": [], "image_count": 1}))
+    return run.run()
+
+
+def test_an_index_write_failing_past_its_retries_fails_before_the_cleanup(start: Start) -> None:
+    run = start("upload_images", JOB | {"images": JOB["images"][:1]}, version="1.0")
+    # The photo is registered; the URL list (bot token inside) is not deleted.
+    storage_gives_up(run, only(registered_one(run), "activity write_index"))
+
+
+def test_a_cleanup_failing_past_its_retries_fails_without_a_message(start: Start) -> None:
+    run = start("upload_images", JOB | {"images": JOB["images"][:1]}, version="1.0")
+    run.complete(only(registered_one(run), "activity write_index"), None)
+    cleanup = only(run.run(), "activity delete_blobs")
+    assert cleanup.input == {"blob_names": [PENDING]}
+    storage_gives_up(run, cleanup)
