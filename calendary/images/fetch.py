@@ -14,6 +14,7 @@ from typing import Literal
 import httpx
 
 from calendary.domain.image_urls import ImageUrlError, ImageUrlPolicy, check_image_url
+from calendary.errors import CalendaryError
 from calendary.images.addresses import Resolver, refusal, resolve
 from calendary.settings import Settings
 
@@ -22,16 +23,15 @@ FetchFailure = Literal[
 ]
 
 
-class ImageFetchError(Exception):
+class ImageFetchError(CalendaryError):
     """Why an image could not be downloaded. `str()` is safe for users: it never holds the URL.
 
     `transient` failures (timeouts, network errors, 429/5xx) are worth a retry; the rest are not.
     """
 
     def __init__(self, reason: FetchFailure, message: str, *, transient: bool = False) -> None:
-        super().__init__(message)
+        super().__init__(message, transient=transient)
         self.reason = reason
-        self.transient = transient
 
 
 @dataclass(frozen=True)
