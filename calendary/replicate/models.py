@@ -156,9 +156,12 @@ class Prediction(_Job):
 
     @property
     def seed_from_logs(self) -> int | None:
-        """FLUX predictors print `Using seed: N`; the seed actually used when none was given."""
-        match = _SEED_IN_LOGS.search(self.logs or "")
-        return int(match.group(1)) if match else None
+        """FLUX predictors print `Using seed: N`; the seed actually used when none was given.
+
+        Cog logs it once per run, but a retry within the prediction logs it again and the output
+        comes from the last run: the last line wins."""
+        found = _SEED_IN_LOGS.findall(self.logs or "")
+        return int(found[-1]) if found else None
 
 
 class PredictionPage(_Page):
