@@ -20,7 +20,6 @@ from calendary.replicate import (
     Training,
     TransportError,
     UnexpectedResponseError,
-    parse_training,
 )
 from calendary.replicate.errors import retry_hint
 from calendary.replicate.inputs import generation_input, training_input
@@ -223,7 +222,7 @@ def test_models_parse_partial_and_unknown_fields() -> None:
     assert Prediction.model_validate(
         {**PREDICTION, "output": "data:image/png;base64,AA"}
     ).output_urls == ["data:image/png;base64,AA"]
-    training = parse_training(
+    training = Training.model_validate_json(
         b'{"id":"t","status":"succeeded","output":{"version":"o/n:'
         + b"b" * 64
         + b'","weights":"w"}}'
