@@ -44,7 +44,7 @@ class FetchLimits:
 
 
 @dataclass(frozen=True)
-class FetchedImage:
+class DownloadedImage:
     data: bytes
     content_type: str | None
 
@@ -85,7 +85,7 @@ class ImageFetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def fetch(self, url: str) -> FetchedImage:
+    async def fetch(self, url: str) -> DownloadedImage:
         try:
             checked = check_image_url(url, self._policy)
         except ImageUrlError as exc:
@@ -127,7 +127,7 @@ class ImageFetcher:
                 raise ImageFetchError("address_refused", f"the image host resolves to a {why}")
         return str(addresses[0])
 
-    async def _download(self, url: str, host: str, address: str) -> FetchedImage:
+    async def _download(self, url: str, host: str, address: str) -> DownloadedImage:
         target = httpx.URL(url)
         pinned = target.copy_with(host=address)
         headers = {"Host": target.netloc.decode("ascii"), "Accept-Encoding": "identity"}
@@ -140,7 +140,7 @@ class ImageFetcher:
         finally:
             await response.aclose()
 
-    async def _read(self, response: httpx.Response) -> FetchedImage:
+    async def _read(self, response: httpx.Response) -> DownloadedImage:
         status = response.status_code
         if 300 <= status < 400:
             raise ImageFetchError("redirect", "the image URL redirects, which is not allowed")
@@ -159,7 +159,7 @@ class ImageFetcher:
             body += chunk
             if len(body) > limit:
                 raise ImageFetchError("too_large", f"the image is larger than {limit} bytes")
-        return FetchedImage(bytes(body), response.headers.get("content-type"))
+        return DownloadedImage(bytes(body), response.headers.get("content-type"))
 
 
 def fetcher_from_settings(settings: Settings) -> ImageFetcher:
