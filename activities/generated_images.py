@@ -9,7 +9,7 @@ from typing import Any
 import azure.durable_functions as df
 
 from activities.contracts import StoredImage, StoreImageInput
-from activities.errors import TransientFailure
+from activities.errors import raise_if_transient
 from calendary.composition import services
 from calendary.domain import paths
 from calendary.images.normalize import ImageRejected, normalize_image
@@ -29,13 +29,9 @@ async def store_generated_image(request: dict[str, Any]) -> dict[str, Any]:
             svc.downloads(), job.output_url, max_bytes=svc.settings.max_image_bytes
         )
         image = await asyncio.to_thread(normalize_image, data, min_side=1)
-    except OutputUnavailable as exc:
-        if exc.transient:
-            raise TransientFailure(f"generation {job.generation_id}: {exc}") from None
+    except (OutputUnavailable, ImageRejected) as exc:
+        raise_if_transient(exc, f"generation_id={job.generation_id}")
         log.error("generated image lost generation_id=%s reason=%s", job.generation_id, exc)
-        return StoredImage(ok=False, error=str(exc)).dump()
-    except ImageRejected as exc:
-        log.error("generated image unreadable generation_id=%s reason=%s", job.generation_id, exc)
         return StoredImage(ok=False, error=str(exc)).dump()
     image_blob = paths.generated_image_blob_name(job.chat_id, job.generation_id)
     prompt_blob = paths.generated_prompt_blob_name(job.chat_id, job.generation_id)

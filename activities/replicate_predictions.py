@@ -10,7 +10,8 @@ from typing import Any
 import azure.durable_functions as df
 
 from activities.contracts import CreatePredictionInput, JobRef, ReplicateJob
-from activities.replicate_calls import created_earlier, job_state, transient_raises, webhook_for
+from activities.errors import transient_raises
+from activities.replicate_calls import created_earlier, job_state, webhook_for
 from calendary.composition import services
 from calendary.replicate.checked_inputs import (
     InputRefused,

@@ -119,11 +119,6 @@ class Settings(BaseSettings):
             min_set_size=self.face_min_set_size,
         )
 
-    @property
-    def allowed_image_hosts(self) -> frozenset[str]:
-        hosts = (h.strip().lower() for h in self.image_url_allowed_hosts.split(","))
-        return frozenset(h for h in hosts if h)
-
 
 @cache
 def get_settings() -> Settings:

@@ -29,7 +29,7 @@ class UploadJob(Job):
     max_images_per_chat: int
 
 
-class UploadedImage(Job):
+class UploadedItem(Job):
     file_name: str
     size_bytes: int
     url: str
@@ -37,7 +37,7 @@ class UploadedImage(Job):
     reasons: tuple[str, ...] = ()
 
 
-class SkippedImage(Job):
+class SkippedItem(Job):
     index: int
     reason: str
 
@@ -45,8 +45,8 @@ class SkippedImage(Job):
 class UploadResult(Job):
     image_count: int
     passing_count: int | None = None  # photos the training gate counts (version 1.1)
-    uploaded: list[UploadedImage]
-    skipped: list[SkippedImage]
+    uploaded: list[UploadedItem]
+    skipped: list[SkippedItem]
 
 
 class TrainingJob(Job):

@@ -18,7 +18,6 @@ from calendary.domain.chat_state import (
     ChatStateError,
     FinishedTrainingStatus,
     StateModel,
-    summarize,
 )
 
 
@@ -128,7 +127,6 @@ OPERATIONS: dict[str, tuple[type[BaseModel] | None, Handler]] = {
     "complete_generation": (GenerationCompleted, _generation_completed),
     "expire_data": (chat_retention.ExpireRequest, chat_retention.expire),
     "get": (None, lambda s, _: (s, s)),
-    "summary": (None, lambda s, _: (s, summarize(s))),
 }
 
 

@@ -29,7 +29,7 @@ class StateModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
-class UploadedImage(StateModel):
+class StoredPhoto(StateModel):
     blob_name: str
     size_bytes: int
     sha256: str
@@ -95,7 +95,7 @@ class RetentionRecord(StateModel):
 
 class ChatState(StateModel):
     chat_id: str
-    images: tuple[UploadedImage, ...] = ()
+    images: tuple[StoredPhoto, ...] = ()
     trainings: tuple[TrainingRecord, ...] = ()
     # Instance id of the training workflow holding the chat's single training slot.
     active_training: str | None = None
@@ -117,7 +117,7 @@ class ChatState(StateModel):
         return max((i.uploaded_at for i in self.images), default=None)
 
     @property
-    def passing_images(self) -> tuple[UploadedImage, ...]:
+    def passing_images(self) -> tuple[StoredPhoto, ...]:
         """Photos the gate counts: not rejected by the photo checks (unchecked ones count)."""
         return tuple(i for i in self.images if passes(i.analysis))
 

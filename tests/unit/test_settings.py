@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from calendary.domain.image_urls import ImageUrlPolicy
 from calendary.settings import Settings
 
 
@@ -13,7 +14,8 @@ def test_reads_app_setting_names_and_parses_types() -> None:
             "MinTrainingImages": "7",
         },
     )
-    assert settings.allowed_image_hosts == frozenset({"api.telegram.org", "127.0.0.1"})
+    policy = ImageUrlPolicy.from_setting(settings.image_url_allowed_hosts)
+    assert policy.allowed_hosts == frozenset({"api.telegram.org", "127.0.0.1"})
     assert settings.training_timeout == timedelta(hours=3)
     assert settings.min_training_images == 7
     assert "r8_secret" not in repr(settings)
