@@ -1,3 +1,5 @@
+"""Generation helpers: the output seed from the logs, the version hash from a version id."""
+
 from calendary.domain.generation import parse_output_seed, version_hash
 
 HASH = "925da5f563c07bb620a3bf3cc2185079b1cfc7d62f47a9c234e67dbc36eab738"
