@@ -1,3 +1,5 @@
+"""The chat entity's JSON operations: a whole chat history through them, and loud failures."""
+
 import json
 
 import pytest

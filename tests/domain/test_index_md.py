@@ -1,3 +1,5 @@
+"""index.md rendering: the seed's example exactly, an empty chat, trainings and generations."""
+
 from datetime import UTC, datetime
 
 from calendary.domain.chat_state import ChatState, GenerationRecord, StoredPhoto, TrainingRecord

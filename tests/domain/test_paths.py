@@ -1,3 +1,5 @@
+"""Blob and model names: the seed's layout, and ids that cannot escape their folder."""
+
 from datetime import UTC, datetime
 
 import pytest

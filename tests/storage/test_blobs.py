@@ -1,3 +1,5 @@
+"""The blob store on Azurite: put, get, list, delete, first write wins, streaming, plain URLs."""
+
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 

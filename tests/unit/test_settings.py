@@ -1,3 +1,5 @@
+"""Settings read the app setting names, from the environment too, and parse their types."""
+
 from datetime import timedelta
 
 from calendary.domain.image_urls import ImageUrlPolicy

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 
 from tools.fakes.replicate.config import FakeConfig
-from tools.fakes.replicate.delivery import FileStore
 from tools.fakes.replicate.faults import Faults
+from tools.fakes.replicate.files import FileStore
 from tools.fakes.replicate.jobs import Job
 from tools.fakes.replicate.ledger import Ledger
 from tools.fakes.replicate.sender import WebhookSender

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tools.fakes.replicate.config import Schedule
-from tools.fakes.replicate.faults import JobFailure, RequestFault, WebhookFault
+from tools.fakes.replicate.config import FakeConfig, Schedule
+from tools.fakes.replicate.faults import Faults, JobFailure, RequestFault, WebhookFault
+from tools.fakes.replicate.ledger import Ledger
 
-if TYPE_CHECKING:
-    from tools.fakes.replicate.app import FakeReplicate
+
+class Steerable(Protocol):
+    """What the control routes steer: `FakeReplicate`, named here so the two modules do not
+    import each other."""
+
+    faults: Faults
+    ledger: Ledger
+    config: FakeConfig
+    clock_offset: float
+
+    def clear_faults(self) -> None: ...
+    def advance_clock(self, seconds: float) -> None: ...
+    def reset(self) -> None: ...
+    def trainings(self) -> list[dict[str, Any]]: ...
+    def predictions(self) -> list[dict[str, Any]]: ...
 
 
 class ConfigUpdate(BaseModel):
@@ -27,7 +41,7 @@ class ClockAdvance(BaseModel):
     seconds: float
 
 
-def control_routes(fake: FakeReplicate) -> list[Route]:
+def control_routes(fake: Steerable) -> list[Route]:
     async def parse(request: Request, model: type[BaseModel]) -> BaseModel | Response:
         try:
             return model.model_validate_json(await request.body() or b"{}")
