@@ -53,12 +53,12 @@ async def test_a_chosen_image_is_fitted_to_the_requested_output(
     red = await output_of(api, version, prompt="TOK at sea", seed=1, aspect_ratio="16:9")
     assert red.size == (1360, 768)  # the FLUX size of 16:9, not the chosen image's
     assert red.getpixel((680, 384)) == RED
-    assert (await output_of(api, version, prompt="TOK at sea", seed=2)).getpixel((5, 5)) == BLUE
-    assert (await output_of(api, version, prompt="TOK in town", seed=2)).getpixel((5, 5)) == RED
+    assert (await output_of(api, version, prompt="TOK at sea", seed=2)).getpixel((512, 512)) == BLUE
+    assert (await output_of(api, version, prompt="TOK in town", seed=2)).getpixel((512, 512)) == RED
 
     fake.fake.clear_output_images()
     drawn = await output_of(api, version, prompt="TOK at sea", seed=1)
-    assert drawn.getpixel((5, 5)) not in (RED, BLUE)  # the stand-in gradient again
+    assert drawn.getpixel((512, 512)) not in (RED, BLUE)  # the stand-in gradient again
 
 
 async def test_control_api_takes_an_image_path(
@@ -75,6 +75,6 @@ async def test_control_api_takes_an_image_path(
         assert missing.status_code == 400 and "cannot read" in missing.json()["error"]
         added = await control.post("/_fake/outputs", json={"path": str(red), "seed": 5})
         assert added.status_code == 201
-        assert (await output_of(api, version, prompt="TOK", seed=5)).getpixel((5, 5)) == RED
+        assert (await output_of(api, version, prompt="TOK", seed=5)).getpixel((512, 512)) == RED
         assert (await control.delete("/_fake/outputs")).status_code == 200
-    assert (await output_of(api, version, prompt="TOK", seed=5)).getpixel((5, 5)) != RED
+    assert (await output_of(api, version, prompt="TOK", seed=5)).getpixel((512, 512)) != RED

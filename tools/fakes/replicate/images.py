@@ -59,9 +59,10 @@ def render(
 def fitted(
     data: bytes, size: tuple[int, int], output_format: str = "jpg", quality: int = 80
 ) -> bytes:
-    """A chosen image cropped to the output's aspect and scaled to its size, as FLUX sizes it."""
+    """A chosen image scaled into the output's size (as FLUX sizes it), padded rather than
+    cropped: a crop could cut off the face the test chose it for."""
     with Image.open(io.BytesIO(data)) as source:
-        image = ImageOps.fit(source.convert("RGB"), size)
+        image = ImageOps.pad(source.convert("RGB"), size, color=(128, 128, 128))
     return _encode(image, output_format, quality)
 
 
