@@ -113,6 +113,7 @@ class RetentionJob(Job):
 class RetentionResult(Job):
     photos: int = 0
     faces: int = 0  # face embeddings deleted with the photos
+    rechecked: int = 0  # photos left whose same-person distances were measured again (1.2)
     generations: int = 0
     generated_blobs: int = 0
     archives: int = 0

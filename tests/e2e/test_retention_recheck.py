@@ -1,0 +1,42 @@
+"""Retention and the same-person check (version 1.2): when photos expire, the ones left are
+compared again, since their distances were measured against photos that are gone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from calendary.domain import paths
+from tests.e2e.stack import Stack
+from tests.e2e.test_retention import run_retention
+from tests.faces import photos
+
+
+def _upload(s: Stack, chat_id: str, names: list[str]) -> None:
+    urls = []
+    for name in names:
+        path = f"/file/botx/recheck/{s.settings.data_container}/{name}"
+        s.site.files[path] = photos.jpeg(photos.real(name))
+        urls.append(s.site.url(path))
+    response = s.post("UploadImages", {"userId": chat_id, "imageUrls": urls})
+    assert response.status_code == 200, response.text
+
+
+def test_a_different_person_flag_goes_with_the_photos_it_was_measured_against(
+    stack: Stack, chat_id: str
+) -> None:
+    s = stack
+    _upload(s, chat_id, ["obama.jpg", "obama2.jpg", "obama3.jpg"])
+    s.host.advance(timedelta(days=20))
+    _upload(s, chat_id, ["biden.jpg"])  # a different person among Obama's photos
+    before = s.status(chat_id)["photos"]
+    assert (before["ok"], before["rejected"]) == (3, 1)
+    assert "different person?" in s.read_blob(paths.index_blob_name(chat_id)).decode()
+
+    s.host.advance(timedelta(days=11))  # Obama's photos are 31 days old, Biden's 11
+    result = run_retention(s, chat_id)
+
+    assert (result["photos"], result["rechecked"]) == (3, 1)
+    after = s.status(chat_id)["photos"]
+    assert (after["ok"], after["rejected"]) == (1, 0)  # no one left to differ from
+    assert "different person?" not in s.read_blob(paths.index_blob_name(chat_id)).decode()
+    assert run_retention(s, chat_id)["rechecked"] == 0  # nothing expired: nothing compared
