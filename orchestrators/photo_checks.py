@@ -45,16 +45,7 @@ def check_same_person(
     checked = yield from run(context, compare_faces, policies.ANALYSIS, request, FaceDistances)
     if not checked.distances:
         return state
-    outcome = yield from change_chat(
-        context,
-        chat_id,
-        "record_face_distances",
-        {
-            "blob_names": checked.blob_names,
-            "distances": checked.distances,
-            "max_distance": checked.max_distance,
-        },
-    )
+    outcome = yield from _record(context, chat_id, checked)
     return outcome["state"]
 
 
@@ -70,14 +61,16 @@ def recheck_same_person(
         return 0
     request = CompareFacesInput(chat_id=chat_id, blob_names=names)
     checked = yield from run(context, compare_faces, policies.ANALYSIS, request, FaceDistances)
-    yield from change_chat(
-        context,
-        chat_id,
-        "record_face_distances",
-        {
-            "blob_names": checked.blob_names,
-            "distances": checked.distances,
-            "max_distance": checked.max_distance,
-        },
-    )
+    yield from _record(context, chat_id, checked)
     return len(names)
+
+
+def _record(
+    context: df.DurableOrchestrationContext, chat_id: str, checked: FaceDistances
+) -> Generator[Any, Any, dict[str, Any]]:
+    payload = {
+        "blob_names": checked.blob_names,
+        "distances": checked.distances,
+        "max_distance": checked.max_distance,
+    }
+    return (yield from change_chat(context, chat_id, "record_face_distances", payload))

@@ -7,27 +7,17 @@ from datetime import timedelta
 
 from calendary.domain import paths
 from tests.e2e.stack import Stack
+from tests.e2e.test_likeness_retry import upload_faces
 from tests.e2e.test_retention import run_retention
-from tests.faces import photos
-
-
-def _upload(s: Stack, chat_id: str, names: list[str]) -> None:
-    urls = []
-    for name in names:
-        path = f"/file/botx/recheck/{s.settings.data_container}/{name}"
-        s.site.files[path] = photos.jpeg(photos.real(name))
-        urls.append(s.site.url(path))
-    response = s.post("UploadImages", {"userId": chat_id, "imageUrls": urls})
-    assert response.status_code == 200, response.text
 
 
 def test_a_different_person_flag_goes_with_the_photos_it_was_measured_against(
     stack: Stack, chat_id: str
 ) -> None:
     s = stack
-    _upload(s, chat_id, ["obama.jpg", "obama2.jpg", "obama3.jpg"])
+    upload_faces(s, chat_id, ("obama.jpg", "obama2.jpg", "obama3.jpg"))
     s.host.advance(timedelta(days=20))
-    _upload(s, chat_id, ["biden.jpg"])  # a different person among Obama's photos
+    upload_faces(s, chat_id, ("biden.jpg",))  # a different person among Obama's photos
     before = s.status(chat_id)["photos"]
     assert (before["ok"], before["rejected"]) == (3, 1)
     assert "different person?" in s.read_blob(paths.index_blob_name(chat_id)).decode()
