@@ -23,22 +23,11 @@ def obama(stack: Stack, chat_id: str) -> Iterator[tuple[Stack, str]]:
     """A chat trained on three photos of one face; the retry's setting is off until a test says."""
     s = stack
     use_settings(s.settings.model_copy(update={"min_training_images": len(TRAINING_SET)}))
-    upload_faces(s, chat_id, TRAINING_SET)
+    s.upload_faces(chat_id, TRAINING_SET)
     started = s.train(chat_id)
     s.wait_training(chat_id, instance_id=started["instanceId"])
     yield s, started["trainingId"]
     use_settings(s.settings)
-
-
-def upload_faces(s: Stack, chat_id: str, names: tuple[str, ...]) -> None:
-    """The face_recognition test photos, uploaded as a Telegram chat would send them."""
-    urls = []
-    for name in names:
-        path = f"/file/botx/faces/{s.settings.data_container}/{name}"
-        s.site.files[path] = photos.jpeg(photos.real(name))
-        urls.append(s.site.url(path))
-    uploaded = s.post("UploadImages", {"userId": chat_id, "imageUrls": urls})
-    assert uploaded.status_code == 200, uploaded.text
 
 
 def retry(s: Stack, on: bool) -> None:

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from calendary.domain import paths
 from tests.e2e.stack import Stack
-from tests.e2e.test_likeness_retry import upload_faces
 from tests.e2e.test_retention import run_retention
 
 
@@ -15,9 +14,9 @@ def test_a_different_person_flag_goes_with_the_photos_it_was_measured_against(
     stack: Stack, chat_id: str
 ) -> None:
     s = stack
-    upload_faces(s, chat_id, ("obama.jpg", "obama2.jpg", "obama3.jpg"))
+    s.upload_faces(chat_id, ("obama.jpg", "obama2.jpg", "obama3.jpg"))
     s.host.advance(timedelta(days=20))
-    upload_faces(s, chat_id, ("biden.jpg",))  # a different person among Obama's photos
+    s.upload_faces(chat_id, ("biden.jpg",))  # a different person among Obama's photos
     before = s.status(chat_id)["photos"]
     assert (before["ok"], before["rejected"]) == (3, 1)
     assert "different person?" in s.read_blob(paths.index_blob_name(chat_id)).decode()
