@@ -1,4 +1,5 @@
-"""Activity: copy a generated image out of Replicate into `generated/{id}.jpg` with its prompt."""
+"""Activity: copy a generated image out of Replicate into `generated/{id}.jpg` with its prompt
+(a likeness retry's into `generated/{id}.2.jpg`)."""
 
 from __future__ import annotations
 
@@ -33,16 +34,17 @@ async def store_generated_image(request: dict[str, Any]) -> dict[str, Any]:
         raise_if_transient(exc, f"generation_id={job.generation_id}")
         log.error("generated image lost generation_id=%s reason=%s", job.generation_id, exc)
         return StoredImage(ok=False, error=str(exc)).dump()
-    image_blob = paths.generated_image_blob_name(job.chat_id, job.generation_id)
+    image_blob = paths.generated_image_blob_name(job.chat_id, job.generation_id, job.attempt)
     prompt_blob = paths.generated_prompt_blob_name(job.chat_id, job.generation_id)
     await asyncio.to_thread(svc.blobs.put, image_blob, image.jpeg, content_type="image/jpeg")
     await asyncio.to_thread(
         svc.blobs.put, prompt_blob, job.prompt.encode(), content_type="text/plain; charset=utf-8"
     )
     log.info(
-        "generated image stored chat_id=%s generation_id=%s bytes=%d",
+        "generated image stored chat_id=%s generation_id=%s attempt=%d bytes=%d",
         job.chat_id,
         job.generation_id,
+        job.attempt,
         len(image.jpeg),
     )
     return StoredImage(

@@ -81,6 +81,7 @@ async def generate_image_http(
         aspect_ratio=body.aspect_ratio,
         num_inference_steps=body.num_inference_steps,
         timeout_seconds=int(settings.generation_timeout.total_seconds()),
+        likeness_retry_above=settings.likeness_retry_above,
     )
     await client.start_new(names.GENERATE_IMAGE, generation_id, job.dump())
     log.info("generation started chat_id=%s generation_id=%s", body.user_id, generation_id)

@@ -82,6 +82,9 @@ class GenerationJob(Job):
     num_inference_steps: int
     timeout_seconds: int
     max_checks: int = 3
+    # Version 1.2: a likeness distance above this is retried once with a new seed; None: never
+    # (the setting LikenessRetry is off, or the instance was started before it existed).
+    likeness_retry_above: float | None = None
 
 
 class GenerationResult(Job):
@@ -110,6 +113,7 @@ class RetentionJob(Job):
 class RetentionResult(Job):
     photos: int = 0
     faces: int = 0  # face embeddings deleted with the photos
+    rechecked: int = 0  # photos left whose same-person distances were measured again (1.2)
     generations: int = 0
     generated_blobs: int = 0
     archives: int = 0

@@ -3,35 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Generator
-from datetime import timedelta
 from typing import Any
 
 import azure.durable_functions as df
 
 from activities.chat_record import record_generation
-from activities.contracts import (
-    CreatePredictionInput,
-    Likeness,
-    RecordGenerationInput,
-    ReplicateJob,
-    ScoreLikenessInput,
-    StoredImage,
-    StoreImageInput,
-)
-from activities.generated_images import store_generated_image
+from activities.contracts import Likeness, RecordGenerationInput, ScoreLikenessInput
 from activities.photo_checks import score_likeness
-from activities.replicate_predictions import (
-    cancel_prediction,
-    check_prediction,
-    create_prediction,
-)
 from calendary.domain.chat_state import ChatState
 from calendary.domain.chat_uploads import likeness_reference
+from calendary.domain.likeness_retry import should_retry
 from orchestrators import policies
 from orchestrators.contracts import GenerationJob, GenerationResult
-from orchestrators.replicate_wait import await_replicate_job
+from orchestrators.generation_attempt import predict_and_store
+from orchestrators.likeness_retry import Retried, retry_low_likeness
 from orchestrators.steps import notify, read_chat, run, update_chat
-from orchestrators.versions import PHOTO_CHECKS, at_least
+from orchestrators.versions import LIKENESS_RETRY, PHOTO_CHECKS, at_least
 
 bp = df.Blueprint()
 
@@ -58,44 +45,11 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
         ).dump()
 
     context.set_custom_status({"stage": "generating", "generationId": job.generation_id})
-    request = CreatePredictionInput(
-        chat_id=job.chat_id,
-        generation_id=job.generation_id,
-        instance_id=context.instance_id,
-        version=added["version"],
-        model=added.get("model_id") or "",
-        prompt=job.prompt,
-        seed=job.seed,
-        aspect_ratio=job.aspect_ratio,
-        num_inference_steps=job.num_inference_steps,
-        requested_at=context.current_utc_datetime,
-    )
-    prediction = yield from run(
-        context, create_prediction, policies.REPLICATE, request, ReplicateJob
-    )
-    if not prediction.is_terminal:
-        outcome = yield from await_replicate_job(
-            context,
-            check_activity=check_prediction,
-            cancel_activity=cancel_prediction,
-            job_id=prediction.id,
-            timeout=timedelta(seconds=job.timeout_seconds),
-            max_checks=job.max_checks,
-        )
-        prediction = outcome
-
-    stored = StoredImage(ok=False, error=prediction.error or prediction.status)
-    if prediction.status == "succeeded" and prediction.output_url:
-        copy = StoreImageInput(
-            chat_id=job.chat_id,
-            generation_id=job.generation_id,
-            output_url=prediction.output_url,
-            prompt=job.prompt,
-        )
-        stored = yield from run(context, store_generated_image, policies.STORAGE, copy, StoredImage)
-    status = "succeeded" if stored.ok else "failed"
+    first = yield from predict_and_store(context, job, added, seed=job.seed)
+    prediction, stored = first.prediction, first.stored
     likeness = Likeness()
     checks = at_least(context.version, PHOTO_CHECKS)
+    retried: Retried | None = None
     if stored.ok and checks:
         chat = ChatState.model_validate((yield from read_chat(context, job.chat_id)))
         score = ScoreLikenessInput(
@@ -104,6 +58,17 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
             reference_blobs=likeness_reference(chat, job.training_id),
         )
         likeness = yield from run(context, score_likeness, policies.ANALYSIS, score, Likeness)
+        # Version 1.2: 1.1 instances carry no threshold and scored once, so they never retry.
+        if at_least(context.version, LIKENESS_RETRY) and should_retry(
+            likeness.distance, job.likeness_retry_above
+        ):
+            retried = yield from retry_low_likeness(context, job, added, first, likeness, score)
+            prediction, stored, likeness = (
+                retried.kept.prediction,
+                retried.kept.stored,
+                retried.likeness,
+            )
+    status = "succeeded" if stored.ok else "failed"
     completed = {
         "generation_id": job.generation_id,
         "status": status,
@@ -116,6 +81,10 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
     }
     if checks:  # 1.0 instances send what they always sent
         completed["likeness_distance"] = likeness.distance
+    if retried is not None:
+        completed["predict_time"] = retried.predict_time
+        completed["completed_at"] = retried.completed_at or completed["completed_at"]
+        completed["attempts"] = [a.model_dump(mode="json") for a in retried.attempts]
     generation = yield from update_chat(context, job.chat_id, "complete_generation", completed)
     yield context.call_activity_with_retry(
         record_generation,
@@ -127,6 +96,8 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
         details = {**ids, "image_url": "", "seed": prediction.output_seed}
         if likeness.distance is not None:
             details |= {"likeness": likeness.distance, "likeness_low": likeness.below_threshold}
+        if retried is not None:
+            details["likeness_first"] = retried.first_distance
         yield from notify(context, job.chat_id, "generation_complete", details, stored.blob_name)
     else:
         yield from notify(context, job.chat_id, "generation_failed", ids)

@@ -1,4 +1,5 @@
-"""Steps of the photo checks (orchestration version 1.1): analyse each upload, compare the set."""
+"""Steps of the photo checks (orchestration version 1.1): analyse each upload, compare the set;
+since 1.2 also compare again what retention left."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from activities.photo_checks import analyze_photo, compare_faces
 from calendary.domain.chat_state import ChatState
 from calendary.domain.chat_uploads import comparable_blob_names
 from orchestrators import policies
-from orchestrators.steps import change_chat, run
+from orchestrators.steps import change_chat, read_chat, run
 
 
 def analyze_photos(
@@ -44,14 +45,32 @@ def check_same_person(
     checked = yield from run(context, compare_faces, policies.ANALYSIS, request, FaceDistances)
     if not checked.distances:
         return state
-    outcome = yield from change_chat(
-        context,
-        chat_id,
-        "record_face_distances",
-        {
-            "blob_names": checked.blob_names,
-            "distances": checked.distances,
-            "max_distance": checked.max_distance,
-        },
-    )
+    outcome = yield from _record(context, chat_id, checked)
     return outcome["state"]
+
+
+def recheck_same_person(
+    context: df.DurableOrchestrationContext, chat_id: str
+) -> Generator[Any, Any, int]:
+    """After retention removed photos: each remaining photo's distance was measured against
+    photos that are gone, so the set is compared again. Below the set's minimum nothing can be
+    compared and the old distances (and "different person?") are cleared. The photos compared."""
+    state = ChatState.model_validate((yield from read_chat(context, chat_id)))
+    names = comparable_blob_names(state)
+    if not names:
+        return 0
+    request = CompareFacesInput(chat_id=chat_id, blob_names=names)
+    checked = yield from run(context, compare_faces, policies.ANALYSIS, request, FaceDistances)
+    yield from _record(context, chat_id, checked)
+    return len(names)
+
+
+def _record(
+    context: df.DurableOrchestrationContext, chat_id: str, checked: FaceDistances
+) -> Generator[Any, Any, dict[str, Any]]:
+    payload = {
+        "blob_names": checked.blob_names,
+        "distances": checked.distances,
+        "max_distance": checked.max_distance,
+    }
+    return (yield from change_chat(context, chat_id, "record_face_distances", payload))

@@ -11,7 +11,13 @@ from datetime import datetime
 from typing import Literal
 
 from calendary.domain import paths
-from calendary.domain.chat_state import ChatState, ChatStateError, GenerationRecord, StateModel
+from calendary.domain.chat_state import (
+    ChatState,
+    ChatStateError,
+    GenerationAttempt,
+    GenerationRecord,
+    StateModel,
+)
 
 GenerationCheck = Literal["ok", "unknown_training", "training_not_succeeded"]
 
@@ -82,6 +88,7 @@ def complete_generation(
     predict_time: float | None = None,
     hardware: str | None = None,
     likeness_distance: float | None = None,
+    attempts: tuple[GenerationAttempt, ...] = (),
 ) -> tuple[ChatState, GenerationRecord]:
     record = state.generation(generation_id)
     if record is None:
@@ -98,6 +105,7 @@ def complete_generation(
             "predict_time": predict_time,
             "hardware": hardware,
             "likeness_distance": likeness_distance,
+            "attempts": attempts,
         }
     )
     generations = tuple(

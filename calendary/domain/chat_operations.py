@@ -17,6 +17,7 @@ from calendary.domain.chat_state import (
     ChatState,
     ChatStateError,
     FinishedTrainingStatus,
+    GenerationAttempt,
     StateModel,
 )
 
@@ -64,6 +65,7 @@ class GenerationCompleted(StateModel):
     predict_time: float | None = None
     hardware: str | None = None
     likeness_distance: float | None = None
+    attempts: tuple[GenerationAttempt, ...] = ()  # a likeness retry's two predictions (1.2)
 
 
 Handler = Callable[[ChatState, Any], tuple[ChatState, BaseModel]]
@@ -114,6 +116,7 @@ def _generation_completed(s: ChatState, op: GenerationCompleted) -> tuple[ChatSt
         predict_time=op.predict_time,
         hardware=op.hardware,
         likeness_distance=op.likeness_distance,
+        attempts=op.attempts,
     )
 
 

@@ -69,12 +69,14 @@ def expire(state: ChatState, request: ExpireRequest) -> tuple[ChatState, Expired
 
 
 def generated_blobs(chat_id: str, generation_ids: tuple[str, ...] | list[str]) -> list[str]:
-    """The image and the prompt of each generation."""
+    """The image and the prompt of each generation, and the image of a likeness retry (1.2),
+    which most generations do not have: deleting a missing blob counts nothing."""
     return [
         name
         for g in generation_ids
         for name in (
             paths.generated_image_blob_name(chat_id, g),
+            paths.generated_image_blob_name(chat_id, g, attempt=2),
             paths.generated_prompt_blob_name(chat_id, g),
         )
     ]

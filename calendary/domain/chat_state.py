@@ -64,6 +64,15 @@ class TrainingRecord(StateModel):
         return self.status in ACTIVE_TRAINING_STATUSES
 
 
+class GenerationAttempt(StateModel):
+    """One prediction of a generation retried for a low likeness (version 1.2)."""
+
+    seed: int | None = None  # the seed the prediction ran with
+    replicate_id: str | None = None
+    likeness_distance: float | None = None  # None: no image, or no face in it
+    kept: bool = False  # its image is the generation's
+
+
 class GenerationRecord(StateModel):
     generation_id: str
     training_id: str
@@ -76,6 +85,8 @@ class GenerationRecord(StateModel):
     # Distance of the generated face from the training photos' centre (lower is more alike);
     # None when not measured (no face in the image, or generated before likeness was scored).
     likeness_distance: float | None = None
+    # Both predictions, in the order they ran, when a low likeness was retried; else empty.
+    attempts: tuple[GenerationAttempt, ...] = ()
     created_at: datetime
     completed_at: datetime | None = None
     # The training's trigger word was put before the user's prompt (`prompt` is what ran).

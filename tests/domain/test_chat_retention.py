@@ -98,4 +98,8 @@ def test_nothing_expired_changes_nothing() -> None:
     fresh = state(images=(image("new", NEW),), generations=(), trainings=())
     after, expired = expire(fresh, REQUEST)
     assert after == fresh and after.retention is None and expired.archives is True
-    assert generated_blobs("1", ["g"]) == ["1/generated/g.jpg", "1/generated/g_prompt.txt"]
+    assert generated_blobs("1", ["g"]) == [
+        "1/generated/g.jpg",
+        "1/generated/g.2.jpg",  # a likeness retry's image (1.2), when there was one
+        "1/generated/g_prompt.txt",
+    ]

@@ -30,3 +30,10 @@ def test_environment_variables_use_the_same_names(monkeypatch) -> None:
     settings = Settings()
     assert settings.replicate_owner == "alice"
     assert settings.generation_timeout == timedelta(minutes=2)
+
+
+def test_likeness_retry_is_off_unless_asked_for() -> None:
+    assert Settings(_env_file=None).likeness_retry_above is None
+    on = Settings(_env_file=None, **{"LikenessRetry": "true", "LikenessRetryDistance": "0.5"})
+    assert on.likeness_retry_above == 0.5
+    assert Settings(_env_file=None, LikenessRetry="1").likeness_retry_above == 0.6

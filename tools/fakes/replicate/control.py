@@ -37,6 +37,15 @@ class ConfigUpdate(BaseModel):
     webhook_retry_delays: tuple[float, ...] | None = None
 
 
+class OutputImage(BaseModel):
+    """An image file on the fake's machine that matching predictions output (see `outputs`)."""
+
+    path: str
+    model: str | None = None
+    prompt: str | None = None
+    seed: int | None = None
+
+
 class ClockAdvance(BaseModel):
     seconds: float
 
@@ -84,6 +93,20 @@ def control_routes(fake: Steerable) -> list[Route]:
         fake.advance_clock(advance.seconds)  # type: ignore[attr-defined]
         return JSONResponse({"offset": fake.clock_offset})
 
+    async def outputs(request: Request) -> Response:
+        if request.method == "DELETE":
+            fake.clear_output_images()
+            return JSONResponse({"cleared": True})
+        chosen = await parse(request, OutputImage)
+        if isinstance(chosen, Response):
+            return chosen
+        assert isinstance(chosen, OutputImage)
+        try:
+            fake.set_output_image(chosen.path, **chosen.model_dump(exclude={"path"}))
+        except OSError as exc:
+            return JSONResponse({"error": f"cannot read {chosen.path}: {exc}"}, status_code=400)
+        return JSONResponse({"added": True}, status_code=201)
+
     async def reset(_request: Request) -> Response:
         fake.reset()
         return JSONResponse({"reset": True})
@@ -99,6 +122,7 @@ def control_routes(fake: Steerable) -> list[Route]:
         Route("/_fake/ledger", ledger, methods=["GET"]),
         Route("/_fake/config", config, methods=["GET", "POST"]),
         Route("/_fake/clock", clock, methods=["POST"]),
+        Route("/_fake/outputs", outputs, methods=["POST", "DELETE"]),
         Route("/_fake/reset", reset, methods=["POST"]),
         Route("/_fake/jobs", jobs, methods=["GET"]),
     ]
