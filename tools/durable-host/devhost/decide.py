@@ -9,8 +9,6 @@ applies the returned `Decision` in one store transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,20 +16,13 @@ from devhost import history as h
 from devhost.actions import NUMBERED, ActionType, flatten
 from devhost.effects import CancelTimer, ContinueAsNew, Decision, SendMessage
 from devhost.instance import Instance, Runtime
-from devhost.schedule import OrchestrationError, Scheduler
+from devhost.schedule import Catalog, OrchestrationError, Scheduler
 from devhost.versioning import MISMATCH_MESSAGE, MISMATCH_TYPE
+
+__all__ = ["Catalog", "orchestrator_step", "terminated", "version_mismatch"]
 
 Outcome = tuple[bool, Any]  # (True, the SDK's state dict) or (False, error message)
 FINAL_CODES = {"Completed": 1, "Failed": 3, "Terminated": 5}
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """What a step needs to know of the app: its functions' names and the default version."""
-
-    activities: Collection[str]  # lower-case names
-    orchestrators: Mapping[str, str]  # lower-case name -> name
-    default_version: str = ""
 
 
 def orchestrator_step(

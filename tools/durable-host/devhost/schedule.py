@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from devhost import history as h
 from devhost.actions import ActionType
@@ -23,10 +25,16 @@ from devhost.effects import (
 from devhost.instance import Instance
 from devhost.retries import max_attempts, retry_delay
 
-if TYPE_CHECKING:
-    from devhost.decide import Catalog
-
 ENTITY_REQUESTS = uuid.UUID("6f1c3c52-7d43-4d8e-9a55-2f0d6d4f1a10")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What a step needs to know of the app: its functions' names and the default version."""
+
+    activities: Collection[str]  # lower-case names
+    orchestrators: Mapping[str, str]  # lower-case name -> name
+    default_version: str = ""
 
 
 class OrchestrationError(Exception):
