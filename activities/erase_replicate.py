@@ -16,7 +16,7 @@ import azure.durable_functions as df
 
 from activities.contracts import CancelJobsInput, DeleteModelsInput, JobsCanceled, ModelsDeleted
 from activities.replicate_calls import LOOKUP_PAGES, transient_raises
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain import paths
 from calendary.replicate.client import ReplicateClient
 from calendary.replicate.errors import NotFoundError, PermanentError

@@ -10,7 +10,7 @@ import azure.durable_functions as df
 
 from activities.contracts import StoredImage, StoreImageInput
 from activities.errors import TransientFailure
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain import paths
 from calendary.images.normalize import ImageRejected, normalize_image
 from calendary.replicate.outputs import OutputUnavailable, download_output

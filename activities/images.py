@@ -10,7 +10,7 @@ import azure.durable_functions as df
 
 from activities.contracts import DeleteBlobsInput, FetchedImage, FetchImageInput
 from activities.errors import TransientFailure
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.images.fetch import ImageFetchError
 from calendary.images.normalize import ImageRejected, normalize_image
 from calendary.storage.pending_uploads import PendingUrlMissing, load_url

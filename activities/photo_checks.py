@@ -22,7 +22,7 @@ from activities.contracts import (
     Likeness,
     ScoreLikenessInput,
 )
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain import paths
 from calendary.domain.photo_checks import PhotoAnalysis, photo_issues
 from calendary.faces.worker import measure

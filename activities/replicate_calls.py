@@ -10,7 +10,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from activities.contracts import ReplicateJob
 from activities.errors import TransientFailure
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.replicate.errors import PermanentError, TransientError
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 
-from calendary.composition import use_settings
+from calendary.bootstrap import bootstrap, installed
 from devhost.export import QUERY
 from devhost.testing import running_host
 from tests.e2e.stack import Stack, stack_settings
@@ -61,7 +61,8 @@ def stack(training_timeout: str = "PT10M") -> Iterator[Stack]:
             TrainingTimeout=training_timeout, GenerationTimeout="PT5M",
         )  # fmt: skip
         http = stack_of.enter_context(httpx.Client(timeout=60))
-        yield Stack(host=host, fake=fake, site=site, services=use_settings(settings), http=http)
+        services = stack_of.enter_context(installed(bootstrap(settings)))
+        yield Stack(host=host, fake=fake, site=site, services=services, http=http)
 
 
 def export(s: Stack, instance_id: str, name: str) -> None:
