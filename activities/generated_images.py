@@ -12,8 +12,6 @@ from activities.contracts import StoredImage, StoreImageInput
 from activities.errors import TransientFailure
 from calendary.bootstrap import services
 from calendary.domain import paths
-from calendary.images.normalize import ImageRejected, normalize_image
-from calendary.replicate.outputs import OutputUnavailable, download_output
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -22,6 +20,10 @@ log = logging.getLogger(__name__)
 @bp.activity_trigger(input_name="request")
 async def store_generated_image(request: dict[str, Any]) -> dict[str, Any]:
     """Idempotent: both blob names come from the generation id; a retry rewrites the same bytes."""
+    # Imported on first use: Pillow and httpx need not load when the worker indexes the app.
+    from calendary.images.normalize import ImageRejected, normalize_image
+    from calendary.replicate.outputs import OutputUnavailable, download_output
+
     job = StoreImageInput.model_validate(request)
     svc = services()
     try:

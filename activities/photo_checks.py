@@ -12,7 +12,6 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 import azure.durable_functions as df
-from PIL import UnidentifiedImageError
 
 from activities.contracts import (
     AnalyzedPhoto,
@@ -59,6 +58,8 @@ def _analysis(measured: FaceMeasure) -> PhotoAnalysis:
 @bp.activity_trigger(input_name="request")
 async def analyze_photo(request: dict[str, Any]) -> dict[str, Any]:
     """Idempotent: measures a stored photo and (over)writes its embedding blob."""
+    from PIL import UnidentifiedImageError  # Pillow loads on first use, not at indexing
+
     job = AnalyzePhotoInput.model_validate(request)
     blobs = services().blobs
     data = await asyncio.to_thread(blobs.get_bytes, job.blob_name)

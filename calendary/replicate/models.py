@@ -37,7 +37,9 @@ def is_version_id(value: str) -> bool:
 
 
 class _ApiObject(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(
+        extra="ignore", populate_by_name=True, defer_build=True
+    )  # validators built on first use, not at import
 
 
 class ModelVersion(_ApiObject):
