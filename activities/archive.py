@@ -9,7 +9,7 @@ from typing import Any
 import azure.durable_functions as df
 
 from activities.contracts import ArchiveBuilt, BuildArchiveInput
-from calendary.composition import services
+from calendary.bootstrap import services
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)

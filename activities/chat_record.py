@@ -10,7 +10,7 @@ from azure.core.exceptions import ResourceExistsError, ResourceModifiedError
 
 from activities.contracts import RecordGenerationInput, RecordTrainingInput, WriteIndexInput
 from activities.errors import TransientFailure
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain import paths
 from calendary.domain.chat_state import ChatState, GenerationRecord, TrainingRecord
 from calendary.domain.index_md import render_index

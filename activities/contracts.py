@@ -26,7 +26,9 @@ __all__ = ["MessageType", "ReplicateJob"]
 
 
 class Contract(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # defer_build: each model's validator is built when first used, not when the worker
+    # imports the app to index it (about 40 models; building them all was most of the import).
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

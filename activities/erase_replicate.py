@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import azure.durable_functions as df
@@ -17,11 +17,13 @@ import azure.durable_functions as df
 from activities.contracts import CancelJobsInput, DeleteModelsInput, JobsCanceled, ModelsDeleted
 from activities.errors import transient_raises
 from activities.replicate_calls import LOOKUP_PAGES
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain import paths
-from calendary.replicate.client import ReplicateClient
 from calendary.replicate.errors import NotFoundError, PermanentError
 from calendary.replicate.models import TERMINAL_STATUSES, Training
+
+if TYPE_CHECKING:
+    from calendary.replicate.client import ReplicateClient
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from activities.contracts import (
     RecordErasureInput,
     RowsErased,
 )
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain import paths
 from calendary.storage.chat_rows import delete_partition
 from calendary.storage.erasures import record_erasure as write_erasure

@@ -11,10 +11,8 @@ import azure.durable_functions as df
 
 from activities.contracts import StoredImage, StoreImageInput
 from activities.errors import raise_if_transient
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain import paths
-from calendary.images.normalize import ImageRejected, normalize_image
-from calendary.replicate.outputs import OutputUnavailable, download_output
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -23,6 +21,10 @@ log = logging.getLogger(__name__)
 @bp.activity_trigger(input_name="request")
 async def store_generated_image(request: dict[str, Any]) -> dict[str, Any]:
     """Idempotent: both blob names come from the generation id; a retry rewrites the same bytes."""
+    # Imported on first use: Pillow and httpx need not load when the worker indexes the app.
+    from calendary.images.normalize import ImageRejected, normalize_image
+    from calendary.replicate.outputs import OutputUnavailable, download_output
+
     job = StoreImageInput.model_validate(request)
     svc = services()
     try:

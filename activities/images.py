@@ -10,9 +10,7 @@ import azure.durable_functions as df
 
 from activities.contracts import DeleteBlobsInput, FetchedImage, FetchImageInput
 from activities.errors import raise_if_transient
-from calendary.composition import services
-from calendary.images.fetch import ImageFetchError
-from calendary.images.normalize import ImageRejected, normalize_image
+from calendary.bootstrap import services
 from calendary.storage.pending_uploads import PendingUrlMissing, load_url
 
 bp = df.Blueprint()
@@ -22,6 +20,10 @@ log = logging.getLogger(__name__)
 @bp.activity_trigger(input_name="request")
 async def fetch_image(request: dict[str, Any]) -> dict[str, Any]:
     """Idempotent: the blob name comes from the workflow, so a retry overwrites the same blob."""
+    # Imported on first use: Pillow and httpx need not load when the worker indexes the app.
+    from calendary.images.fetch import ImageFetchError
+    from calendary.images.normalize import ImageRejected, normalize_image
+
     job = FetchImageInput.model_validate(request)
     svc = services()
     where = f"chat_id={job.chat_id} index={job.index} url={job.display_url}"

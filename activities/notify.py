@@ -10,7 +10,7 @@ from typing import Any
 import azure.durable_functions as df
 
 from activities.contracts import SendNotificationInput
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain import notifications
 from calendary.domain.notifications import Notification
 

@@ -12,7 +12,6 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 import azure.durable_functions as df
-from PIL import UnidentifiedImageError
 
 from activities.contracts import (
     AnalyzedPhoto,
@@ -22,7 +21,7 @@ from activities.contracts import (
     Likeness,
     ScoreLikenessInput,
 )
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain import paths
 from calendary.domain.photo_checks import PhotoAnalysis, photo_issues
 from calendary.faces.worker import measure
@@ -59,6 +58,8 @@ def _analysis(measured: FaceMeasure) -> PhotoAnalysis:
 @bp.activity_trigger(input_name="request")
 async def analyze_photo(request: dict[str, Any]) -> dict[str, Any]:
     """Idempotent: measures a stored photo and (over)writes its embedding blob."""
+    from PIL import UnidentifiedImageError  # Pillow loads on first use, not at indexing
+
     job = AnalyzePhotoInput.model_validate(request)
     blobs = services().blobs
     data = await asyncio.to_thread(blobs.get_bytes, job.blob_name)

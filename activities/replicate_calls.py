@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from activities.contracts import ReplicateJob
 from activities.errors import transient_raises
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.replicate.errors import PermanentError
 
 log = logging.getLogger(__name__)

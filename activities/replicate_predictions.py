@@ -12,7 +12,7 @@ import azure.durable_functions as df
 from activities.contracts import CreatePredictionInput, JobRef, ReplicateJob
 from activities.errors import transient_raises
 from activities.replicate_calls import created_earlier, job_state, webhook_for
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.replicate.checked_inputs import (
     InputRefused,
     SchemaError,

@@ -18,7 +18,7 @@ from activities.contracts import (
 )
 from activities.errors import transient_raises
 from activities.replicate_calls import created_earlier, job_state, webhook_for
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.replicate.checked_inputs import InputRefused, SchemaError, training_input_for
 from calendary.replicate.errors import ConflictError, NotFoundError, PermanentError
 from calendary.replicate.jobs import from_training

@@ -20,7 +20,7 @@ from activities.contracts import (
     GenerationRowsDeleted,
     PurgeGenerationHistoriesInput,
 )
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain import paths
 from calendary.domain.chat_retention import generated_blobs
 

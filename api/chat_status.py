@@ -11,7 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 from api import routes
 from api.chat_reads import read_chat
 from api.envelope import fail, ok
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain.chat_state import summarize
 from calendary.domain.photo_summary import photo_summary
 from calendary.domain.requests import ChatId

@@ -12,7 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 from api import routes
 from api.durable_wait import accepted, wait_for
 from api.envelope import fail, ok
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain.erasure import erase_instance_id
 from calendary.domain.requests import ChatId
 from calendary.domain.responses import EraseChatData

@@ -13,7 +13,7 @@ from api.chat_reads import read_chat
 from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body, respond
 from api.input_checks import refused
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain.chat_generations import check_can_generate
 from calendary.domain.erasure import new_instance_id
 from calendary.domain.requests import GenerateImageRequest

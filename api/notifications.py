@@ -10,17 +10,15 @@ move them all to the poison queue.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from functools import cache
 
 import azure.durable_functions as df
 import azure.functions as func
 from pydantic import ValidationError
 
-from calendary.delivery.compose import build_deliverer, delivery_channel
-from calendary.delivery.deliver import Deliverer
+from calendary.bootstrap import services
+from calendary.delivery.channels import delivery_channel
 from calendary.domain.notifications import Notification
-from calendary.settings import Settings, get_settings
+from calendary.settings import Settings
 
 FUNCTION_NAME = "DeliverNotification"
 
@@ -39,11 +37,11 @@ def parse(msg: func.QueueMessage) -> Notification:
 
 
 def build_blueprint(settings: Settings) -> df.Blueprint:
-    """The blueprint for `settings`: empty when delivery is disabled."""
+    """The blueprint for `settings`: empty when delivery is disabled. Only the choice is read
+    here; the function delivers through the process's services."""
     bp = df.Blueprint()
     if delivery_channel(settings) is None:
         return bp
-    deliverer: Callable[[], Deliverer] = cache(lambda: build_deliverer(settings))
 
     @bp.function_name(FUNCTION_NAME)
     @bp.queue_trigger(
@@ -51,7 +49,7 @@ def build_blueprint(settings: Settings) -> df.Blueprint:
     )
     def deliver_notification(msg: func.QueueMessage) -> None:
         notification = parse(msg)
-        deliverer().deliver(
+        services().deliverer.deliver(
             notification,
             queue_message_id=msg.id or "",
             dequeue_count=getattr(msg, "dequeue_count", None) or 1,
@@ -60,4 +58,4 @@ def build_blueprint(settings: Settings) -> df.Blueprint:
     return bp
 
 
-bp = build_blueprint(get_settings())
+bp = build_blueprint(services().settings)

@@ -17,7 +17,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain import notifications
 from calendary.replicate.models import Training
 from calendary.replicate.progress import steps_requested, training_percent

@@ -12,7 +12,7 @@ import azure.functions as func
 from api import routes
 from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain import paths
 from calendary.domain.erasure import new_instance_id
 from calendary.domain.image_urls import (

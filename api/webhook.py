@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from api import routes
 from api.envelope import fail, ok
 from api.training_progress import is_training, record_progress
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain.replicate_job import ReplicateJob
 from calendary.domain.responses import WebhookAckData
 from calendary.replicate.jobs import from_prediction, from_training

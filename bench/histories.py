@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from calendary.composition import use_settings
+from calendary.bootstrap import bootstrap, installed
 from devhost.history import EventType
 from devhost.steps import EpisodeStat
 from devhost.testing import RunningHost, running_host
@@ -159,8 +159,8 @@ def service(
         "MaxImagesPerRequest": 20,
         **overrides,
     }
-    services = use_settings(replicate_settings(fake, **values))
-    with httpx.Client(timeout=120) as http:
+    settings = replicate_settings(fake, **values)
+    with installed(bootstrap(settings)) as services, httpx.Client(timeout=120) as http:
         yield Stack(host=host, fake=fake, site=site, services=services, http=http)
 
 

@@ -44,8 +44,13 @@ def upload_images(context: df.DurableOrchestrationContext) -> Generator[Any, Any
             blob_name=paths.upload_blob_name(job.chat_id, now, batch, index + 1),
         )
         fetches.append(
+            # The SDK reads a sub-orchestrator's output type off its registered handle, which
+            # says `str` (the replay state); the output is the FetchedImage dump, a dict.
             context.call_sub_orchestrator(
-                fetch_one_image, request.dump(), instance_id=f"{context.instance_id}-{index}"
+                fetch_one_image,
+                request.dump(),
+                instance_id=f"{context.instance_id}-{index}",
+                expected_type=dict,
             )
         )
     results = (yield context.task_all(fetches)) if fetches else []

@@ -15,7 +15,7 @@ import azure.durable_functions as df
 import azure.functions as func
 from pydantic import TypeAdapter, ValidationError
 
-from calendary.composition import services
+from calendary.bootstrap import services
 from calendary.domain.erasure import is_any_erase_instance, retention_instance_id
 from calendary.domain.requests import ChatId
 from orchestrators import names

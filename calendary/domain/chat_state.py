@@ -26,7 +26,9 @@ class ChatStateError(ValueError):
 
 class StateModel(BaseModel):
     # Unknown keys are ignored so state persisted by an older build still loads.
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(
+        frozen=True, extra="ignore", defer_build=True
+    )  # validators built on first use, not at import
 
 
 class StoredPhoto(StateModel):

@@ -54,7 +54,9 @@ MetadataValue = str | int | float | None
 
 
 class Notification(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, frozen=True)
+    model_config = ConfigDict(
+        populate_by_name=True, frozen=True, defer_build=True
+    )  # validators built on first use, not at import
 
     user_id: str = Field(alias="userId")
     text: str

@@ -41,7 +41,9 @@ _TEXT: dict[str, str] = {
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(
+        frozen=True, extra="ignore", defer_build=True
+    )  # validators built on first use, not at import
 
 
 class PhotoThresholds(Frozen):

@@ -14,7 +14,9 @@ JobStatus = Literal[
 
 
 class ReplicateJob(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(
+        extra="ignore", frozen=True, defer_build=True
+    )  # validators built on first use, not at import
 
     id: str = ""
     status: JobStatus

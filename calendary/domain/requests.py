@@ -15,7 +15,9 @@ HttpUrl = Annotated[str, StringConstraints(min_length=8, max_length=2048)]
 class ApiRequest(BaseModel):
     """Base: keys match field aliases ignoring case; unknown keys are ignored, like the seed."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        populate_by_name=True, extra="ignore", str_strip_whitespace=True, defer_build=True
+    )  # validators built on first use, not at import
 
     @model_validator(mode="before")
     @classmethod

@@ -3,10 +3,9 @@ created on Replicate: a refused input is the user's to fix (400), never a failed
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calendary.errors import CalendaryError
-from calendary.replicate.client import ReplicateClient
 from calendary.replicate.input_schema import SchemaError
 from calendary.replicate.inputs import (
     GENERATION_REQUEST_NAMES,
@@ -16,6 +15,9 @@ from calendary.replicate.inputs import (
     training_input,
 )
 from calendary.replicate.schema_cache import PREDICTION_INPUT, SchemaCache
+
+if TYPE_CHECKING:
+    from calendary.replicate.client import ReplicateClient
 
 # The starter checks a request before the archive exists; any https URL stands in for it.
 PLACEHOLDER_ARCHIVE = "https://archive.invalid/images.zip"

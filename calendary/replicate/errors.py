@@ -10,12 +10,15 @@ import email.utils
 import re
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import httpx
 from pydantic import ValidationError
 
 from calendary.errors import CalendaryError
 from calendary.replicate.models import InvalidField, ProblemDetails
+
+if TYPE_CHECKING:  # only annotations: the app imports these errors before any HTTP is done
+    import httpx
 
 _APPROX_SECONDS = re.compile(r"~\s*(\d+(?:\.\d+)?)\s*s\b")
 

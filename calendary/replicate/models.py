@@ -32,7 +32,9 @@ def split_version(reference: str) -> tuple[str | None, str]:
 
 
 class _ApiObject(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(
+        extra="ignore", populate_by_name=True, defer_build=True
+    )  # validators built on first use, not at import
 
 
 class ModelVersion(_ApiObject):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from calendary.replicate.client import ReplicateClient
 from calendary.replicate.input_schema import InputSchema
+
+if TYPE_CHECKING:
+    from calendary.replicate.client import ReplicateClient
 
 TRAINING_INPUT = "TrainingInput"
 PREDICTION_INPUT = "Input"

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
-from azure.storage.blob import (
-    BlobSasPermissions,
-    BlobServiceClient,
-    ContainerClient,
-    ContentSettings,
-    UserDelegationKey,
-    generate_blob_sas,
-)
+
+# The SDK is imported where it is used, so it loads on first use, not when the app is indexed.
+if TYPE_CHECKING:
+    from azure.storage.blob import (
+        BlobServiceClient,
+        ContainerClient,
+        ContentSettings,
+        UserDelegationKey,
+    )
 
 _META_REVISION = "revision"
 # Starting the SAS a little in the past tolerates clock skew between us and the reader.
 _SAS_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _content_settings(content_type: str) -> ContentSettings:
+    from azure.storage.blob import ContentSettings
+
+    return ContentSettings(content_type=content_type)
 
 
 class BlobNotFound(LookupError):
@@ -57,7 +65,7 @@ class BlobStore:
                 name,
                 data,
                 overwrite=overwrite,
-                content_settings=ContentSettings(content_type=content_type),
+                content_settings=_content_settings(content_type),
             )
         except ResourceExistsError:
             if overwrite:
@@ -84,7 +92,7 @@ class BlobStore:
         blob.upload_blob(
             data,
             overwrite=True,
-            content_settings=ContentSettings(content_type=content_type),
+            content_settings=_content_settings(content_type),
             metadata={_META_REVISION: str(revision)},
             **condition,
         )
@@ -134,6 +142,8 @@ class BlobStore:
         """A read-only link valid for `ttl`. Hand it out, never store or log it."""
         now = datetime.now(UTC)
         start, expiry = now - _SAS_CLOCK_SKEW, now + ttl
+        from azure.storage.blob import BlobSasPermissions, generate_blob_sas
+
         permission = BlobSasPermissions(read=True)
         account_name = self._service.account_name or ""
         key = self._account_key()

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from azure.core.exceptions import ResourceNotFoundError
-from azure.data.tables import TableClient
+
+# The SDK is imported where it is used, so it loads on first use, not when the app is indexed.
+if TYPE_CHECKING:
+    from azure.data.tables import TableClient
 
 
 def delete_partition(table: TableClient, chat_id: str) -> int:

@@ -8,8 +8,11 @@ and the outcome.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from azure.data.tables import TableClient, UpdateMode
+# The SDK is imported where it is used, so it loads on first use, not when the app is indexed.
+if TYPE_CHECKING:
+    from azure.data.tables import TableClient
 
 
 def record_erasure(
@@ -23,6 +26,10 @@ def record_erasure(
     outcome: str,
 ) -> None:
     """Upsert: recording the same erase twice leaves one row."""
+    from azure.data.tables import (
+        UpdateMode,
+    )
+
     entity: dict[str, object] = {
         "PartitionKey": chat_hash,
         "RowKey": erasure_id,

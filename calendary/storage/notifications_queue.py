@@ -8,10 +8,13 @@ Consumers reading the queue over REST (N8N) must Base64-decode the message text.
 from __future__ import annotations
 
 import base64
-
-from azure.storage.queue import QueueClient, QueueServiceClient
+from typing import TYPE_CHECKING
 
 from calendary.domain.notifications import Notification
+
+# The SDK is imported where it is used, so it loads on first use, not when the app is indexed.
+if TYPE_CHECKING:
+    from azure.storage.queue import QueueClient, QueueServiceClient
 
 
 def encode_message(notification: Notification) -> str:

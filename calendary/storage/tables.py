@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from azure.core import MatchConditions
 from azure.core.exceptions import (
@@ -11,12 +11,15 @@ from azure.core.exceptions import (
     ResourceModifiedError,
     ResourceNotFoundError,
 )
-from azure.data.tables import EdmType, EntityProperty, TableClient, UpdateMode
 from pydantic import BaseModel, ConfigDict, Field
 
 from calendary.domain.chat_state import GenerationRecord, TrainingRecord
 from calendary.domain.image_urls import redact_url
 from calendary.domain.likeness_retry import attempts_text
+
+# The SDK is imported where it is used, so it loads on first use, not when the app is indexed.
+if TYPE_CHECKING:
+    from azure.data.tables import TableClient
 
 _INT32 = range(-(2**31), 2**31)
 
@@ -118,6 +121,11 @@ def generation_row(chat_id: str, record: GenerationRecord) -> GenerationRow:
 
 def to_entity(row: TableRow) -> dict[str, Any]:
     """Unset (None) fields are left out, so a merge never erases what an earlier write stored."""
+    from azure.data.tables import (
+        EdmType,
+        EntityProperty,
+    )
+
     entity: dict[str, Any] = {}
     for key, value in row.model_dump(by_alias=True, exclude_none=True).items():
         if isinstance(value, int) and not isinstance(value, bool) and value not in _INT32:
@@ -127,6 +135,8 @@ def to_entity(row: TableRow) -> dict[str, Any]:
 
 
 def from_entity(model: type[Row], entity: dict[str, Any]) -> Row:
+    from azure.data.tables import EntityProperty
+
     plain = {k: v.value if isinstance(v, EntityProperty) else v for k, v in entity.items()}
     return model.model_validate(plain)
 
@@ -138,6 +148,8 @@ class RowTable(Generic[Row]):
 
     def upsert(self, row: Row) -> None:
         """Insert or merge: writing the same row twice leaves the same entity."""
+        from azure.data.tables import UpdateMode
+
         self._table.upsert_entity(to_entity(row), mode=UpdateMode.MERGE)
 
     def get(self, chat_id: str, row_key: str) -> Row | None:
@@ -163,6 +175,8 @@ class TrainingsTable(RowTable[TrainingRow]):
         (0 when none) or None when nothing changed. Webhooks run concurrently and may arrive out
         of order: each write is guarded by the row's etag, so progress never goes back and each
         rise is won by exactly one writer."""
+        from azure.data.tables import UpdateMode
+
         fields = {"PartitionKey": chat_id, "RowKey": training_id, "Progress": percent}
         fields["ProgressAt"] = at
         for _ in range(5):

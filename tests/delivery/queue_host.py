@@ -22,6 +22,10 @@ from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.functions.queue import QueueMessage
 from azure.storage.queue import QueueServiceClient
 
+from api.notifications import build_blueprint
+from calendary.bootstrap import bootstrap, installed
+from calendary.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 HOST_QUEUES = json.loads((ROOT / "host.json").read_text(encoding="utf-8"))["extensions"]["queues"]
 
@@ -34,6 +38,19 @@ def queue_function(blueprint: df.Blueprint) -> tuple[func.FunctionBuilder, UserF
     app.register_functions(blueprint)
     [function] = app.get_functions()
     return function, function.get_user_function()
+
+
+def delivering(settings: Settings) -> tuple[func.FunctionBuilder, UserFunction]:
+    """The app's delivery function as registered for `settings`, and its user code run with
+    the services of `settings` installed (built once, so attempts share one deliverer)."""
+    function, user = queue_function(build_blueprint(settings))
+    chosen = bootstrap(settings)
+
+    def deliver(msg: func.QueueMessage) -> None:
+        with installed(chosen):
+            user(msg)
+
+    return function, deliver
 
 
 @dataclass

@@ -11,11 +11,11 @@ import azure.durable_functions as df
 from pydantic import SecretStr
 
 from api.notifications import FUNCTION_NAME, build_blueprint
-from calendary.delivery.compose import delivery_channel
+from calendary.delivery.channels import delivery_channel
 from calendary.settings import Settings
 from calendary.storage.notifications_queue import NotificationQueue
 from tests.delivery.messages import training_complete
-from tests.delivery.queue_host import QueueHost, queue_function
+from tests.delivery.queue_host import QueueHost, delivering
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,5 +66,5 @@ def test_the_webhook_wins_when_both_are_set() -> None:
         "telegram"
     )
     assert delivery_channel(Settings(_env_file=None, telegram_bot_token=SecretStr(""))) is None
-    function, _ = queue_function(build_blueprint(both))
+    function, _ = delivering(both)
     assert function.get_function_name() == FUNCTION_NAME

@@ -8,12 +8,11 @@ import traceback
 
 import pytest
 
-from api.notifications import build_blueprint
 from calendary.settings import Settings
 from calendary.storage.clients import StorageClients
 from calendary.storage.notifications_queue import NotificationQueue
 from tests.delivery.messages import training_complete
-from tests.delivery.queue_host import QueueHost, queue_function
+from tests.delivery.queue_host import QueueHost, delivering
 from tools.devstack import fake_settings
 from tools.fakes.telegram.testing import RunningTelegram
 
@@ -41,8 +40,8 @@ def test_no_token_in_logs_errors_or_records(
     )
     queue.send(training_complete())
     telegram.fake.fail_next(1, status=500)
-    _, deliver = queue_function(build_blueprint(telegram_settings))
-    _, deliver_unreachable = queue_function(build_blueprint(unreachable))
+    _, deliver = delivering(telegram_settings)
+    _, deliver_unreachable = delivering(unreachable)
 
     attempts = [
         host.run_once(deliver_unreachable),  # transport error

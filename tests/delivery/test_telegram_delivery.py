@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from api.notifications import FUNCTION_NAME, build_blueprint
+from api.notifications import FUNCTION_NAME
 from calendary.delivery.errors import TransientDeliveryError
 from calendary.settings import Settings
 from calendary.storage.notifications_queue import NotificationQueue
 from tests.delivery.messages import CHAT, generation_complete, training_complete
-from tests.delivery.queue_host import QueueHost, queue_function
+from tests.delivery.queue_host import QueueHost, delivering
 from tools.devstack import fake_settings
 from tools.fakes.replicate.testing import StubSite
 from tools.fakes.telegram.testing import RunningTelegram
@@ -23,7 +23,7 @@ from tools.fakes.telegram.testing import RunningTelegram
 def test_the_function_is_a_queue_trigger_on_the_notifications_queue(
     telegram_settings: Settings,
 ) -> None:
-    function, _ = queue_function(build_blueprint(telegram_settings))
+    function, _ = delivering(telegram_settings)
     assert function.get_function_name() == FUNCTION_NAME
     [binding] = function.get_bindings()
     assert binding.type == "queueTrigger"
@@ -39,7 +39,7 @@ def test_a_dead_image_link_is_refused_for_good_and_not_retried(
     site: StubSite,
 ) -> None:
     queue.send(generation_complete(site.url("/generated/expired.jpg")))
-    _, deliver = queue_function(build_blueprint(telegram_settings))
+    _, deliver = delivering(telegram_settings)
 
     assert host.run_once(deliver).error is None
     assert host.pending() == 0
@@ -57,7 +57,7 @@ def test_a_429_is_retried_with_telegrams_hint(
 ) -> None:
     queue.send(training_complete())
     telegram.fake.fail_next(1, status=429, retry_after=7)
-    _, deliver = queue_function(build_blueprint(telegram_settings))
+    _, deliver = delivering(telegram_settings)
 
     first = host.run_once(deliver)
 
@@ -85,7 +85,7 @@ def test_a_refusing_chat_completes_the_message_without_retry(
     telegram.fake.known_chats = frozenset({CHAT, "777"})
     telegram.fake.blocked_chats = frozenset({"777"})
     queue.send(training_complete(chat=chat))
-    _, deliver = queue_function(build_blueprint(telegram_settings))
+    _, deliver = delivering(telegram_settings)
 
     assert host.run_once(deliver).error is None
 
@@ -103,7 +103,7 @@ def test_a_message_redelivered_after_a_send_is_not_sent_again(
 ) -> None:
     # The host lost its delete (or the instance stopped) after the function returned.
     queue.send(training_complete())
-    _, deliver = queue_function(build_blueprint(telegram_settings))
+    _, deliver = delivering(telegram_settings)
     attempt = host.run_once(deliver)
 
     deliver(attempt.message)
@@ -123,7 +123,7 @@ def test_a_wrong_token_is_retried_so_messages_wait_in_the_poison_queue(
         telegram, **storage_settings, telegram_bot_token=SecretStr("42:wrong")
     )
     queue.send(training_complete())
-    _, deliver = queue_function(build_blueprint(settings))
+    _, deliver = delivering(settings)
 
     attempt = host.run_once(deliver)
 
@@ -138,7 +138,7 @@ def test_a_malformed_message_raises_without_echoing_it(
     host.queue.send_message(
         "bm90IGpzb24gYm90MTIzOnNlY3JldA=="
     )  # Base64 of "not json bot123:secret"
-    _, deliver = queue_function(build_blueprint(telegram_settings))
+    _, deliver = delivering(telegram_settings)
 
     attempt = host.run_once(deliver)
 

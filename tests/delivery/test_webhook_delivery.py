@@ -14,13 +14,12 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from api.notifications import build_blueprint
 from calendary.delivery.errors import TransientDeliveryError
 from calendary.delivery.webhook_token import LIFETIME_SECONDS
 from calendary.settings import Settings
 from calendary.storage.notifications_queue import NotificationQueue
 from tests.delivery.messages import generation_complete, training_complete
-from tests.delivery.queue_host import QueueHost, queue_function
+from tests.delivery.queue_host import QueueHost, delivering
 from tools.fakes.replicate.testing import StubSite
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +52,7 @@ def test_the_message_is_posted_with_the_secret_header(
 ) -> None:
     message = training_complete()
     queue.send(message)
-    _, deliver = queue_function(build_blueprint(_settings(site, storage_settings)))
+    _, deliver = delivering(_settings(site, storage_settings))
 
     assert host.run_once(deliver).error is None
 
@@ -76,7 +75,7 @@ def test_a_picture_is_posted_as_bytes_without_its_link(
 ) -> None:
     link = site.url("/generated/g1.jpg") + "?sv=2024&sig=abc"
     queue.send(generation_complete(link))
-    _, deliver = queue_function(build_blueprint(_settings(site, storage_settings)))
+    _, deliver = delivering(_settings(site, storage_settings))
 
     assert host.run_once(deliver).error is None
 
@@ -99,7 +98,7 @@ def test_a_failed_workflow_is_retried_and_posted_once_more_only(
     site.statuses = [502]  # the workflow's "Respond failed" answer
     queue.send(training_complete())
     queue.send(training_complete())
-    _, deliver = queue_function(build_blueprint(_settings(site, storage_settings)))
+    _, deliver = delivering(_settings(site, storage_settings))
 
     first = host.run_once(deliver)
     assert isinstance(first.error, TransientDeliveryError)

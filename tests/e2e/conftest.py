@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from calendary.composition import use_settings
+from calendary.bootstrap import bootstrap, installed
 from devhost.testing import RunningHost, running_host
 from tests.e2e.stack import SKIP_GRACE, Stack, replicate_calls_back, stack_settings
 from tools.fakes.replicate.testing import RunningFake, StubSite, running_fake, serve_app
@@ -58,8 +58,8 @@ def stack(
 ) -> Iterator[Stack]:
     # The production timeouts (hours): with time skipping they cost nothing.
     settings = stack_settings(fake, azurite_connection_string, host.base_url)
-    services = use_settings(settings)
     with (
+        installed(bootstrap(settings)) as services,
         httpx.Client(timeout=60) as http,
         host.idle.holding(lambda: replicate_calls_back(fake.fake)),
     ):

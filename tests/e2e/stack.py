@@ -17,7 +17,7 @@ from azure.storage.blob import ContainerClient
 from azure.storage.queue import QueueClient
 from PIL import Image
 
-from calendary.composition import Services, use_settings
+from calendary.bootstrap import Services, bootstrap, install
 from calendary.settings import Settings
 from calendary.storage.tables import GenerationRow, TrainingRow, from_entity
 from devhost.testing import RunningHost
@@ -113,8 +113,14 @@ class Stack:
     def use_trainer(self, trainer: str) -> None:
         """Train with another of the fake's trainers (its first version) from now on."""
         version = self.fake.fake.config.trainers[trainer][0]
-        update = {"replicate_trainer_model": trainer, "replicate_trainer_version": version}
-        self.services = use_settings(self.settings.model_copy(update=update))
+        self.reconfigure(replicate_trainer_model=trainer, replicate_trainer_version=version)
+
+    def reconfigure(self, **update: Any) -> None:
+        """The app's services with these settings changed, for the rest of the test (the
+        `stack` fixture puts back what was installed before it). model_copy: the values must
+        have their types."""
+        self.services = bootstrap(self.settings.model_copy(update=update))
+        install(self.services)
 
     def photo_url(self, n: int) -> str:
         if photo_path(n) not in self.site.files:

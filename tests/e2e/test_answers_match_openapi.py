@@ -13,7 +13,7 @@ import pytest
 
 from api import openapi_spec, routes
 from api.routes import Route
-from calendary.composition import use_settings
+from calendary.bootstrap import install
 from calendary.replicate.webhooks import signature
 from tests.e2e.openapi_contract import Contract
 from tests.e2e.stack import Stack
@@ -37,12 +37,13 @@ class Client:
 
     @contextmanager
     def settings(self, **changes: Any) -> Iterator[None]:
-        before = self.stack.settings
-        self.stack.services = use_settings(before.model_copy(update=changes))
+        before = self.stack.services
+        self.stack.reconfigure(**changes)
         try:
             yield
         finally:
-            self.stack.services = use_settings(before)
+            self.stack.services = before
+            install(before)
 
     def webhook(self, status: int, body: bytes, query: str, signed: bool = True) -> Any:
         stamp = str(int(time.time()))

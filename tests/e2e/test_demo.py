@@ -6,14 +6,13 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from calendary.composition import use_settings
 from tests.e2e.stack import Stack
 from tools.devstack import demo, photos
 from tools.devstack.demo_api import Api, DemoFailed
@@ -23,14 +22,13 @@ SECRET = photos.BOT_TOKEN.split(":", 1)[1]
 
 
 @pytest.fixture
-def adjust(stack: Stack) -> Iterator[Callable[..., None]]:
+def adjust(stack: Stack) -> Callable[..., None]:
     """Change the host's settings for one test (model_copy: the values must have their types)."""
 
     def _adjust(stack: Stack, **update: object) -> None:
-        use_settings(stack.settings.model_copy(update=update))
+        stack.reconfigure(**update)
 
-    yield _adjust
-    use_settings(stack.settings)
+    return _adjust
 
 
 def _storage(stack: Stack, connection_string: str) -> Storage:

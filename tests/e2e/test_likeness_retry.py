@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from calendary.composition import use_settings
 from calendary.domain import paths
 from tests.e2e.stack import Stack
 from tests.faces import photos
@@ -22,16 +21,15 @@ SEED = 7
 def obama(stack: Stack, chat_id: str) -> Iterator[tuple[Stack, str]]:
     """A chat trained on three photos of one face; the retry's setting is off until a test says."""
     s = stack
-    use_settings(s.settings.model_copy(update={"min_training_images": len(TRAINING_SET)}))
+    s.reconfigure(min_training_images=len(TRAINING_SET))
     s.upload_faces(chat_id, TRAINING_SET)
     started = s.train(chat_id)
     s.wait_training(chat_id, instance_id=started["instanceId"])
     yield s, started["trainingId"]
-    use_settings(s.settings)
 
 
 def retry(s: Stack, on: bool) -> None:
-    use_settings(s.settings.model_copy(update={"likeness_retry": on}))
+    s.reconfigure(likeness_retry=on)
 
 
 def outputs(s: Stack, first: str, others: str) -> None:

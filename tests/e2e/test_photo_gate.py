@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 
-from calendary.composition import use_settings
 from calendary.domain import paths
 from tests.e2e.stack import Stack
 from tests.e2e.test_retention import run_retention
@@ -28,11 +27,10 @@ SET = {
 
 @pytest.fixture
 def gated(stack: Stack) -> Iterator[Stack]:
-    use_settings(stack.settings.model_copy(update={"photo_gate": True}))
+    stack.reconfigure(photo_gate=True)
     for n, data in SET.items():
         stack.site.files[f"/file/botx/faces/{stack.settings.data_container}/{n}.jpg"] = data
     yield stack
-    use_settings(stack.settings)
 
 
 def _upload(s: Stack, chat_id: str) -> dict:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import time
 
-from calendary.composition import use_settings
 from tests.e2e.stack import Stack
 from tools.fakes.replicate.config import Schedule
 
@@ -14,9 +13,7 @@ from tools.fakes.replicate.config import Schedule
 def test_chat_status_shows_a_rising_progress_and_marks_are_notified(
     stack: Stack, chat_id: str
 ) -> None:
-    stack.services = use_settings(
-        stack.settings.model_copy(update={"training_progress_notifications": "25,50,75"})
-    )
+    stack.reconfigure(training_progress_notifications="25,50,75")
     stack.upload(chat_id, [1, 2, 3, 4, 5])
     stack.fake.fake.set_schedule(training=Schedule(starting=0.1, processing=1.8))
     started = stack.train(chat_id, steps=1000)

@@ -6,7 +6,6 @@ import json
 
 from pydantic import SecretStr
 
-from calendary.composition import use_settings
 from tests.e2e.stack import BOT_TOKEN, Stack
 
 
@@ -70,13 +69,8 @@ def test_a_telegram_file_path_is_fetched_with_the_service_own_token(
     assert refused.status_code == 400
     assert "TelegramBotToken" in refused.json()["error"]
 
-    use_settings(
-        stack.settings.model_copy(
-            update={
-                "telegram_bot_token": SecretStr(BOT_TOKEN),
-                "telegram_api_base_url": stack.site.origin,
-            }
-        )
+    stack.reconfigure(
+        telegram_bot_token=SecretStr(BOT_TOKEN), telegram_api_base_url=stack.site.origin
     )
     response = stack.post("UploadImages", body)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 
-from calendary.composition import use_settings
+from calendary.bootstrap import bootstrap, installed
 from devhost.export import QUERY
 from devhost.testing import running_host
 from tests.e2e.stack import Stack, stack_settings
@@ -62,7 +62,8 @@ def stack(training_timeout: str = "PT10M") -> Iterator[Stack]:
             TrainingTimeout=training_timeout, GenerationTimeout="PT5M",
         )  # fmt: skip
         http = stack_of.enter_context(httpx.Client(timeout=60))
-        yield Stack(host=host, fake=fake, site=site, services=use_settings(settings), http=http)
+        services = stack_of.enter_context(installed(bootstrap(settings)))
+        yield Stack(host=host, fake=fake, site=site, services=services, http=http)
 
 
 def export(s: Stack, instance_id: str, name: str) -> None:
@@ -144,7 +145,7 @@ def generation_retried(s: Stack) -> None:
     """1.2 with LikenessRetry on: trained on Obama's photos, the first image shows Biden (the
     fake outputs face_recognition's test photos, `make faces`), so it is retried once."""
     retry = {"min_training_images": 3, "likeness_retry": True}
-    s.services = use_settings(s.settings.model_copy(update=retry))
+    s.reconfigure(**retry)
     chat_id = chat()
     s.upload_faces(chat_id, ("obama.jpg", "obama2.jpg", "obama3.jpg"))
     started = s.train(chat_id)

@@ -1,15 +1,13 @@
-"""Builds the delivery from settings: which channel, its sender and the delivery records."""
+"""Which delivery channel the settings choose, and its sender; bootstrap adds the records."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from calendary.delivery.deliver import Deliverer, Sender
-from calendary.delivery.telegram import TelegramSender
-from calendary.delivery.webhook import WebhookSender
 from calendary.settings import Settings
-from calendary.storage.clients import StorageClients, storage_clients_from_settings
-from calendary.storage.deliveries import DeliveryRecords
+
+if TYPE_CHECKING:
+    from calendary.delivery.deliver import Sender
 
 Channel = Literal["telegram", "webhook"]
 
@@ -28,6 +26,11 @@ def delivery_channel(settings: Settings) -> Channel | None:
 
 
 def build_sender(settings: Settings) -> Sender:
+    # Imported here: the app decides at import whether to register the trigger, and the
+    # senders' HTTP client need not load for that.
+    from calendary.delivery.telegram import TelegramSender
+    from calendary.delivery.webhook import WebhookSender
+
     channel = delivery_channel(settings)
     if channel == "telegram":
         assert settings.telegram_bot_token is not None
@@ -43,9 +46,3 @@ def build_sender(settings: Settings) -> Sender:
     raise ValueError(
         "notification delivery is disabled: set TelegramBotToken or NotificationWebhookUrl"
     )
-
-
-def build_deliverer(settings: Settings, clients: StorageClients | None = None) -> Deliverer:
-    clients = clients or storage_clients_from_settings(settings)
-    table = clients.table_service.create_table_if_not_exists(settings.notification_deliveries_table)
-    return Deliverer(sender=build_sender(settings), records=DeliveryRecords(table))
