@@ -11,7 +11,13 @@ from datetime import datetime
 from typing import Literal
 
 from calendary.domain import paths
-from calendary.domain.chat_state import ChatState, ChatStateError, GenerationRecord, StateModel
+from calendary.domain.chat_state import (
+    ChatState,
+    ChatStateError,
+    GenerationRecord,
+    StateModel,
+    WireTime,
+)
 
 GenerationCheck = Literal["ok", "unknown_training", "training_not_succeeded"]
 
@@ -31,7 +37,7 @@ class GenerationRequest(StateModel):
     training_id: str
     prompt: str
     seed: int | None = None
-    requested_at: datetime
+    requested_at: WireTime
     trigger_word_added: bool = False
 
 

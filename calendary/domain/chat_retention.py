@@ -9,16 +9,14 @@ nothing more to remove and changes nothing.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from calendary.domain import paths
-from calendary.domain.chat_state import ChatState, RetentionRecord, StateModel
+from calendary.domain.chat_state import ChatState, RetentionRecord, StateModel, WireTime
 
 
 class ExpireRequest(StateModel):
-    uploads_before: datetime
-    generated_before: datetime
-    at: datetime
+    uploads_before: WireTime
+    generated_before: WireTime
+    at: WireTime
 
 
 class Expired(StateModel):

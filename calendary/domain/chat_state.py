@@ -8,9 +8,9 @@ Durable boundary as JSON. Transitions live in `chat_uploads.py`, `chat_trainings
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainSerializer
 
 from calendary.domain.photo_checks import PhotoAnalysis, passes
 
@@ -18,6 +18,12 @@ TrainingStatus = Literal["reserved", "starting", "processing", "succeeded", "fai
 FinishedTrainingStatus = Literal["succeeded", "failed", "canceled"]
 GenerationStatus = Literal["pending", "succeeded", "failed"]
 ACTIVE_TRAINING_STATUSES: frozenset[str] = frozenset({"reserved", "starting", "processing"})
+
+# A time in an operation's input. Workflows have always sent `datetime.isoformat()` ("+00:00"),
+# and queued operations and histories hold that text; pydantic alone would write "Z".
+WireTime = Annotated[
+    datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json")
+]
 
 
 class ChatStateError(ValueError):
