@@ -8,11 +8,9 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from activities.chat_record import record_generation
 from activities.contracts import (
     CreatePredictionInput,
     Likeness,
-    RecordGenerationInput,
     ReplicateJob,
     ScoreLikenessInput,
     StoredImage,
@@ -25,12 +23,14 @@ from activities.replicate_predictions import (
     check_prediction,
     create_prediction,
 )
-from calendary.domain.chat_state import ChatState
+from calendary.domain import chat_operations as ops
+from calendary.domain.chat_generations import GenerationRequest
 from calendary.domain.chat_uploads import likeness_reference
 from orchestrators import policies
+from orchestrators.chat_records import read_chat, record, record_generation_completed
 from orchestrators.contracts import GenerationJob, GenerationResult
 from orchestrators.replicate_wait import await_replicate_job
-from orchestrators.steps import notify, read_chat, run, update_chat
+from orchestrators.steps import notify, run
 from orchestrators.versions import PHOTO_CHECKS, at_least
 
 bp = df.Blueprint()
@@ -39,22 +39,18 @@ bp = df.Blueprint()
 @bp.orchestration_trigger(context_name="context")
 def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
     job = GenerationJob.model_validate(context.get_input())
-    added = yield from update_chat(
-        context,
-        job.chat_id,
-        "add_generation",
-        {
-            "generation_id": job.generation_id,
-            "training_id": job.training_id,
-            "prompt": job.prompt,
-            "seed": job.seed,
-            "requested_at": context.current_utc_datetime.isoformat(),
-            "trigger_word_added": job.trigger_word_added,
-        },
+    request = GenerationRequest(
+        generation_id=job.generation_id,
+        training_id=job.training_id,
+        prompt=job.prompt,
+        seed=job.seed,
+        requested_at=context.current_utc_datetime,
+        trigger_word_added=job.trigger_word_added,
     )
-    if added["result"] != "ok":
+    added = (yield from record(context, job.chat_id, ops.ADD_GENERATION, request)).result
+    if added.result != "ok":
         return GenerationResult(
-            outcome="rejected", reason=added["result"], generation_id=job.generation_id
+            outcome="rejected", reason=added.result, generation_id=job.generation_id
         ).dump()
 
     context.set_custom_status({"stage": "generating", "generationId": job.generation_id})
@@ -62,8 +58,8 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
         chat_id=job.chat_id,
         generation_id=job.generation_id,
         instance_id=context.instance_id,
-        version=added["version"],
-        model=added.get("model_id") or "",
+        version=added.version,
+        model=added.model_id or "",
         prompt=job.prompt,
         seed=job.seed,
         aspect_ratio=job.aspect_ratio,
@@ -97,31 +93,27 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
     likeness = Likeness()
     checks = at_least(context.version, PHOTO_CHECKS)
     if stored.ok and checks:
-        chat = ChatState.model_validate((yield from read_chat(context, job.chat_id)))
+        chat = yield from read_chat(context, job.chat_id)
         score = ScoreLikenessInput(
             chat_id=job.chat_id,
             image_blob=stored.blob_name,
             reference_blobs=likeness_reference(chat, job.training_id),
         )
         likeness = yield from run(context, score_likeness, policies.ANALYSIS, score, Likeness)
-    completed = {
-        "generation_id": job.generation_id,
-        "status": status,
-        "completed_at": prediction.completed_at or context.current_utc_datetime.isoformat(),
-        "image_url": stored.image_url or None,
-        "output_seed": prediction.output_seed,
-        "replicate_id": prediction.id or None,
-        "predict_time": prediction.predict_time,
-        "hardware": prediction.hardware,
-    }
-    if checks:  # 1.0 instances send what they always sent
-        completed["likeness_distance"] = likeness.distance
-    generation = yield from update_chat(context, job.chat_id, "complete_generation", completed)
-    yield context.call_activity_with_retry(
-        record_generation,
-        policies.STORAGE,
-        RecordGenerationInput(chat_id=job.chat_id, generation=generation).dump(),
+    # 1.0 instances send what they always sent: no likeness_distance key at all.
+    likeness_sent = {"likeness_distance": likeness.distance} if checks else {}
+    completed = ops.GenerationCompleted(
+        generation_id=job.generation_id,
+        status=status,
+        completed_at=prediction.completed_at or context.current_utc_datetime,
+        image_url=stored.image_url or None,
+        output_seed=prediction.output_seed,
+        replicate_id=prediction.id or None,
+        predict_time=prediction.predict_time,
+        hardware=prediction.hardware,
+        **likeness_sent,
     )
+    yield from record_generation_completed(context, job.chat_id, completed)
     ids = {"generation_id": job.generation_id, "training_id": job.training_id}
     if stored.ok:
         details = {**ids, "image_url": "", "seed": prediction.output_seed}

@@ -9,10 +9,12 @@ import azure.durable_functions as df
 
 from activities.contracts import AnalyzedPhoto, AnalyzePhotoInput, CompareFacesInput, FaceDistances
 from activities.photo_checks import analyze_photo, compare_faces
+from calendary.domain import chat_operations as ops
 from calendary.domain.chat_state import ChatState
 from calendary.domain.chat_uploads import comparable_blob_names
 from orchestrators import policies
-from orchestrators.steps import change_chat, run
+from orchestrators.chat_records import record
+from orchestrators.steps import run
 
 
 def analyze_photos(
@@ -34,24 +36,20 @@ def analyze_photos(
 
 
 def check_same_person(
-    context: df.DurableOrchestrationContext, chat_id: str, state: dict[str, Any]
-) -> Generator[Any, Any, dict[str, Any]]:
-    """Compare the chat's comparable photos and record their distances; the chat's new state."""
-    names = comparable_blob_names(ChatState.model_validate(state))
+    context: df.DurableOrchestrationContext, chat_id: str, chat: ChatState
+) -> Generator[Any, Any, ChatState]:
+    """Compare the chat's comparable photos and record their distances; the chat's new record."""
+    names = comparable_blob_names(chat)
     if len(names) < 2:
-        return state
+        return chat
     request = CompareFacesInput(chat_id=chat_id, blob_names=names)
     checked = yield from run(context, compare_faces, policies.ANALYSIS, request, FaceDistances)
     if not checked.distances:
-        return state
-    outcome = yield from change_chat(
-        context,
-        chat_id,
-        "record_face_distances",
-        {
-            "blob_names": checked.blob_names,
-            "distances": checked.distances,
-            "max_distance": checked.max_distance,
-        },
+        return chat
+    distances = ops.RecordFaceDistances(
+        blob_names=checked.blob_names,
+        distances=checked.distances,
+        max_distance=checked.max_distance,
     )
-    return outcome["state"]
+    outcome = yield from record(context, chat_id, ops.RECORD_FACE_DISTANCES, distances)
+    return outcome.chat
