@@ -75,7 +75,7 @@ lint: deps
 
 # Regenerate the committed OpenAPI document from the route table and the pydantic models.
 openapi: deps
-	$(BIN)/python -m calendary.openapi docs/openapi.json
+	$(BIN)/python -m api.openapi_spec docs/openapi.json
 
 bench: deps $(FACES)/obama.jpg
 	$(BIN)/python -m bench

@@ -1,1 +1,1 @@
-"""activities of the service; see docs/architecture.md."""
+"""Activity functions: each does one side effect, idempotently, keyed by ids its workflow gives."""

@@ -9,7 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 from calendary.domain.image_urls import redact_urls_in
 from calendary.domain.notifications import MessageType
@@ -119,7 +125,24 @@ class RecordTrainingInput(Contract):
     training: dict[str, Any]  # a TrainingRecord of the chat entity
 
 
-class CreatePredictionInput(Contract):
+class Attempted(Contract):
+    """A step of one generation that version 1.2 may run a second time (a likeness retry).
+
+    `attempt` is left out of the JSON while it is 1, so a first attempt's input is exactly what
+    1.0 and 1.1 instances recorded in their histories.
+    """
+
+    attempt: int = 1
+
+    @model_serializer(mode="wrap")
+    def _first_attempt_as_before(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("attempt") == 1:
+            del data["attempt"]
+        return data
+
+
+class CreatePredictionInput(Attempted):
     chat_id: str
     generation_id: str
     instance_id: str
@@ -134,7 +157,7 @@ class CreatePredictionInput(Contract):
     requested_at: datetime | None = None
 
 
-class StoreImageInput(Contract):
+class StoreImageInput(Attempted):
     chat_id: str
     generation_id: str
     output_url: str

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 import azure.durable_functions as df
 
 from activities.contracts import CancelJobsInput, DeleteModelsInput, JobsCanceled, ModelsDeleted
-from activities.replicate_calls import LOOKUP_PAGES, transient_raises
+from activities.errors import transient_raises
+from activities.replicate_calls import LOOKUP_PAGES
 from calendary.composition import services
 from calendary.domain import paths
 from calendary.replicate.client import ReplicateClient

@@ -1,4 +1,5 @@
-"""Activity: copy a generated image out of Replicate into `generated/{id}.jpg` with its prompt."""
+"""Activity: copy a generated image out of Replicate into `generated/{id}.jpg` with its prompt
+(a likeness retry's into `generated/{id}.2.jpg`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import azure.durable_functions as df
 
 from activities.contracts import StoredImage, StoreImageInput
-from activities.errors import TransientFailure
+from activities.errors import raise_if_transient
 from calendary.composition import services
 from calendary.domain import paths
 from calendary.images.normalize import ImageRejected, normalize_image
@@ -29,24 +30,21 @@ async def store_generated_image(request: dict[str, Any]) -> dict[str, Any]:
             svc.downloads(), job.output_url, max_bytes=svc.settings.max_image_bytes
         )
         image = await asyncio.to_thread(normalize_image, data, min_side=1)
-    except OutputUnavailable as exc:
-        if exc.transient:
-            raise TransientFailure(f"generation {job.generation_id}: {exc}") from None
+    except (OutputUnavailable, ImageRejected) as exc:
+        raise_if_transient(exc, f"generation_id={job.generation_id}")
         log.error("generated image lost generation_id=%s reason=%s", job.generation_id, exc)
         return StoredImage(ok=False, error=str(exc)).dump()
-    except ImageRejected as exc:
-        log.error("generated image unreadable generation_id=%s reason=%s", job.generation_id, exc)
-        return StoredImage(ok=False, error=str(exc)).dump()
-    image_blob = paths.generated_image_blob_name(job.chat_id, job.generation_id)
+    image_blob = paths.generated_image_blob_name(job.chat_id, job.generation_id, job.attempt)
     prompt_blob = paths.generated_prompt_blob_name(job.chat_id, job.generation_id)
     await asyncio.to_thread(svc.blobs.put, image_blob, image.jpeg, content_type="image/jpeg")
     await asyncio.to_thread(
         svc.blobs.put, prompt_blob, job.prompt.encode(), content_type="text/plain; charset=utf-8"
     )
     log.info(
-        "generated image stored chat_id=%s generation_id=%s bytes=%d",
+        "generated image stored chat_id=%s generation_id=%s attempt=%d bytes=%d",
         job.chat_id,
         job.generation_id,
+        job.attempt,
         len(image.jpeg),
     )
     return StoredImage(

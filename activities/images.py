@@ -9,7 +9,7 @@ from typing import Any
 import azure.durable_functions as df
 
 from activities.contracts import DeleteBlobsInput, FetchedImage, FetchImageInput
-from activities.errors import TransientFailure
+from activities.errors import raise_if_transient
 from calendary.composition import services
 from calendary.images.fetch import ImageFetchError
 from calendary.images.normalize import ImageRejected, normalize_image
@@ -38,13 +38,8 @@ async def fetch_image(request: dict[str, Any]) -> dict[str, Any]:
             min_side=svc.settings.min_image_side,
             max_pixels=svc.settings.max_image_pixels,
         )
-    except ImageFetchError as exc:
-        if exc.transient:
-            log.warning("image download failed, will retry %s reason=%s", where, exc.reason)
-            raise TransientFailure(f"image {job.index}: {exc}") from None
-        log.info("image refused %s reason=%s", where, exc.reason)
-        return FetchedImage(index=job.index, ok=False, reason=exc.reason).dump()
-    except ImageRejected as exc:
+    except (ImageFetchError, ImageRejected) as exc:
+        raise_if_transient(exc, f"image {job.index} chat_id={job.chat_id} reason={exc.reason}")
         log.info("image refused %s reason=%s", where, exc.reason)
         return FetchedImage(index=job.index, ok=False, reason=exc.reason).dump()
     await asyncio.to_thread(svc.blobs.put, job.blob_name, image.jpeg, content_type="image/jpeg")

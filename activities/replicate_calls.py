@@ -1,5 +1,6 @@
 """Calling Replicate from an activity: transient failures raise (the workflow's retry policy
-repeats the call), permanent refusals (4xx) become outcomes the workflow records."""
+repeats the call), permanent refusals (4xx) become outcomes the workflow records; both through
+`activities.errors`."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from activities.contracts import ReplicateJob
-from activities.errors import TransientFailure
+from activities.errors import transient_raises
 from calendary.composition import services
-from calendary.replicate.errors import PermanentError, TransientError
+from calendary.replicate.errors import PermanentError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -27,16 +28,6 @@ class JobPage(Protocol[J]):
 
     @property
     def next(self) -> str | None: ...
-
-
-async def transient_raises(call: Awaitable[T], what: str) -> T:
-    try:
-        return await call
-    except TransientError as exc:
-        log.warning("replicate %s failed, will retry status=%s", what, exc.status)
-        raise TransientFailure(
-            f"Replicate {what}: temporarily unavailable ({exc.status})"
-        ) from None
 
 
 async def job_state(

@@ -10,7 +10,8 @@ from typing import Any
 import azure.durable_functions as df
 
 from activities.contracts import CreatePredictionInput, JobRef, ReplicateJob
-from activities.replicate_calls import created_earlier, job_state, transient_raises, webhook_for
+from activities.errors import transient_raises
+from activities.replicate_calls import created_earlier, job_state, webhook_for
 from calendary.composition import services
 from calendary.replicate.checked_inputs import (
     InputRefused,
@@ -37,24 +38,31 @@ async def create_prediction(request: dict[str, Any]) -> dict[str, Any]:
     # Same rule as trainings: a retried step reuses the prediction it already created, found in
     # our table (written right after creation) or, when the create answer was lost, on Replicate.
     existing = await asyncio.to_thread(svc.generations.get, job.chat_id, job.generation_id)
-    if existing is not None and existing.replicate_id:
-        prediction = await transient_raises(
-            svc.replicate().get_prediction(existing.replicate_id), "get prediction"
-        )
+    # A likeness retry (attempt 2) has its own column: the row's ReplicateId is the first's.
+    known = existing and (
+        existing.replicate_id if job.attempt == 1 else existing.retry_replicate_id
+    )
+    if known:
+        prediction = await transient_raises(svc.replicate().get_prediction(known), "get prediction")
         return from_prediction(prediction).dump()
     try:
         inputs = await _inputs(job)
     except (InputRefused, SchemaError, PermanentError) as exc:
         log.error("the version refuses the input chat_id=%s: %s", job.chat_id, exc)
         return ReplicateJob(status="failed", error=str(exc)).dump()
+    # The first attempt's prediction names this instance in its webhook too: never the retry's.
+    first = existing.replicate_id if existing is not None and job.attempt > 1 else None
     prediction = await created_earlier(
         svc.replicate().list_predictions,
-        lambda p: prediction_created_by(
-            p,
-            instance_id=job.instance_id,
-            version=job.version,
-            input=inputs,
-            requested_at=job.requested_at,
+        lambda p: (
+            p.id != first
+            and prediction_created_by(
+                p,
+                instance_id=job.instance_id,
+                version=job.version,
+                input=inputs,
+                requested_at=job.requested_at,
+            )
         ),
         "list predictions",
     )
@@ -81,15 +89,22 @@ async def create_prediction(request: dict[str, Any]) -> dict[str, Any]:
     row = GenerationRow(
         chat_id=job.chat_id,
         generation_id=job.generation_id,
-        replicate_id=prediction.id,
         status=prediction.status,
-        created_at=prediction.created_at or datetime.now(UTC),
+        **(
+            {
+                "replicate_id": prediction.id,
+                "created_at": prediction.created_at or datetime.now(UTC),
+            }
+            if job.attempt == 1
+            else {"retry_replicate_id": prediction.id}
+        ),
     )
     await asyncio.to_thread(svc.generations.upsert, row)
     log.info(
-        "prediction created chat_id=%s generation_id=%s prediction_id=%s status=%s",
+        "prediction created chat_id=%s generation_id=%s attempt=%d prediction_id=%s status=%s",
         job.chat_id,
         job.generation_id,
+        job.attempt,
         prediction.id,
         prediction.status,
     )

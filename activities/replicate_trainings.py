@@ -16,7 +16,8 @@ from activities.contracts import (
     ReplicateJob,
     StartTrainingInput,
 )
-from activities.replicate_calls import created_earlier, job_state, transient_raises, webhook_for
+from activities.errors import transient_raises
+from activities.replicate_calls import created_earlier, job_state, webhook_for
 from calendary.composition import services
 from calendary.replicate.checked_inputs import InputRefused, SchemaError, training_input_for
 from calendary.replicate.errors import ConflictError, NotFoundError, PermanentError

@@ -52,7 +52,7 @@ async def chat_status_http(
         compute_seconds=summary.compute_seconds,
         photos=photo_summary(chat),
     )
-    return ok(data.model_dump(mode="json", by_alias=True))
+    return ok(data)
 
 
 async def _progress(chat_id: str, training_id: str | None, status: str) -> int | None:

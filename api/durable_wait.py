@@ -12,7 +12,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from api.envelope import respond
-from calendary.domain.responses import AcceptedData
+from calendary.domain.responses import AcceptedData, success
 
 FINISHED = {
     df.OrchestrationRuntimeStatus.Completed,
@@ -51,8 +51,5 @@ def accepted(
     """202 with the check-status payload (on the caller's origin) plus the ids already known."""
     links = json.loads(client.create_check_status_response(req, instance_id).get_body())
     data = AcceptedData.model_validate({**links, **known})
-    return respond(
-        202,
-        data=data.model_dump(mode="json", by_alias=True, exclude_none=True),
-        headers={"Location": links["statusQueryGetUri"], "Retry-After": "10"},
-    )
+    headers = {"Location": links["statusQueryGetUri"], "Retry-After": "10"}
+    return respond(202, success(data), headers)

@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import json
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import azure.functions as func
 from pydantic import BaseModel, ValidationError
+
+from calendary.domain.responses import ErrorResponse, success
 
 MAX_JSON_BODY = 1024 * 1024
 M = TypeVar("M", bound=BaseModel)
 
 
 def respond(
-    status: int,
-    *,
-    data: Any = None,
-    error: str | None = None,
-    headers: dict[str, str] | None = None,
+    status: int, body: BaseModel, headers: dict[str, str] | None = None
 ) -> func.HttpResponse:
-    body = {"success": error is None, "data": data, "error": error}
+    """`body` is one of the documented answer models (`calendary.domain.responses`)."""
     return func.HttpResponse(
-        json.dumps(body, ensure_ascii=False),
+        body.model_dump_json(by_alias=True),
         status_code=status,
         headers=headers,
         mimetype="application/json",
@@ -29,12 +27,12 @@ def respond(
     )
 
 
-def ok(data: Any, status: int = 200) -> func.HttpResponse:
-    return respond(status, data=data)
+def ok(data: BaseModel, status: int = 200) -> func.HttpResponse:
+    return respond(status, success(data))
 
 
-def fail(status: int, error: str, data: Any = None) -> func.HttpResponse:
-    return respond(status, data=data, error=error)
+def fail(status: int, error: str) -> func.HttpResponse:
+    return respond(status, ErrorResponse(error=error))
 
 
 class BadRequest(Exception):

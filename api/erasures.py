@@ -47,4 +47,4 @@ async def erase_chat_http(
     # The erase's own history names the chat: it goes last, now that the erase has finished.
     await client.purge_instance_history(instance_id)
     data = EraseChatData(user_id=chat_id, outcome=result.outcome, counts=result.counts)
-    return ok(data.model_dump(mode="json", by_alias=True))
+    return ok(data)

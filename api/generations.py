@@ -11,13 +11,13 @@ import azure.functions as func
 from api import routes
 from api.chat_reads import read_chat
 from api.durable_wait import accepted, wait_for
-from api.envelope import BadRequest, fail, ok, parse_body
+from api.envelope import BadRequest, fail, ok, parse_body, respond
 from api.input_checks import refused
 from calendary.composition import services
 from calendary.domain.chat_generations import check_can_generate
 from calendary.domain.erasure import new_instance_id
 from calendary.domain.requests import GenerateImageRequest
-from calendary.domain.responses import GenerateImageData
+from calendary.domain.responses import ApiResponse, GenerateImageData
 from calendary.domain.trigger_word import with_trigger_word
 from calendary.replicate.checked_inputs import generation_input_for
 from orchestrators import names
@@ -81,6 +81,7 @@ async def generate_image_http(
         aspect_ratio=body.aspect_ratio,
         num_inference_steps=body.num_inference_steps,
         timeout_seconds=int(settings.generation_timeout.total_seconds()),
+        likeness_retry_above=settings.likeness_retry_above,
     )
     await client.start_new(names.GENERATE_IMAGE, generation_id, job.dump())
     log.info("generation started chat_id=%s generation_id=%s", body.user_id, generation_id)
@@ -102,9 +103,6 @@ async def generate_image_http(
         trigger_word_added=added,
     )
     if result.status != "succeeded":
-        return fail(
-            502,
-            f"Replicate could not generate the image: {result.reason}",
-            data.model_dump(mode="json", by_alias=True),
-        )
-    return ok(data.model_dump(mode="json", by_alias=True))
+        error = f"Replicate could not generate the image: {result.reason}"
+        return respond(502, ApiResponse[GenerateImageData](success=False, data=data, error=error))
+    return ok(data)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import azure.durable_functions as df
 import azure.functions as func
 
 from api import routes
+from api.envelope import ok
+from calendary.domain.responses import HealthData
 
 bp = df.Blueprint()
 
@@ -16,5 +16,4 @@ bp = df.Blueprint()
     route=routes.HEALTH.path, methods=[routes.HEALTH.method], auth_level=func.AuthLevel.ANONYMOUS
 )
 def health(req: func.HttpRequest) -> func.HttpResponse:
-    body = {"success": True, "data": {"status": "ok"}, "error": None}
-    return func.HttpResponse(json.dumps(body), status_code=200, mimetype="application/json")
+    return ok(HealthData())

@@ -8,14 +8,14 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from api import routes
-from calendary import openapi
+from api.openapi_spec import render
 
 bp = df.Blueprint()
 
 
 @cache
 def _document() -> str:
-    return openapi.render()
+    return render()
 
 
 @bp.route(

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from api import routes
 from api.chat_reads import read_chat
 from api.durable_wait import accepted, wait_for
-from api.envelope import BadRequest, fail, ok, parse_body
+from api.envelope import BadRequest, fail, ok, parse_body, respond
 from api.input_checks import refused
 from calendary.composition import services
 from calendary.domain.chat_operations import TrainingFinished
@@ -21,7 +21,7 @@ from calendary.domain.chat_state import ChatState
 from calendary.domain.erasure import new_instance_id
 from calendary.domain.photo_summary import gate_refusal, refusal_text
 from calendary.domain.requests import CreateAndTrainModelRequest
-from calendary.domain.responses import CreateAndTrainModelData
+from calendary.domain.responses import CreateAndTrainModelData, TrainingRefusedResponse
 from calendary.replicate.checked_inputs import PLACEHOLDER_ARCHIVE, training_input_for
 from calendary.replicate.errors import ReplicateError
 from calendary.replicate.jobs import from_training
@@ -79,8 +79,8 @@ async def create_and_train_model_http(
     refusal = gate_refusal(chat, settings.min_training_images) if gated else None
     if refusal:
         log.info("training refused by the photo gate chat_id=%s", body.user_id)
-        data = refusal.model_dump(mode="json", by_alias=True)
-        return fail(400, refusal_text(refusal, len(chat.images)), data)
+        error = refusal_text(refusal, len(chat.images))
+        return respond(400, TrainingRefusedResponse(data=refusal, error=error))
     if chat.active_training is not None:
         if await _still_running(client, chat.active_training):
             return fail(409, ACTIVE)
@@ -128,7 +128,7 @@ async def create_and_train_model_http(
         )
     else:
         return fail(500, f"the training workflow {instance_id} failed")
-    return ok(data.model_dump(mode="json", by_alias=True))
+    return ok(data)
 
 
 RUNNING = {

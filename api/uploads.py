@@ -23,6 +23,7 @@ from calendary.domain.image_urls import (
     telegram_file_url,
 )
 from calendary.domain.requests import UploadImagesRequest
+from calendary.domain.responses import SkippedImage, UploadedImage, UploadImagesData
 from calendary.storage.pending_uploads import save_urls
 from orchestrators import names
 from orchestrators.contracts import UploadItem, UploadJob, UploadResult
@@ -83,22 +84,20 @@ async def upload_images_http(
     if status.runtime_status != df.OrchestrationRuntimeStatus.Completed:
         return fail(500, f"the upload workflow {instance_id} did not complete")
     result = UploadResult.model_validate(status.output)
-    return ok(
-        {
-            "archiveUrl": "",
-            "imageCount": result.image_count,
-            "passingCount": result.passing_count,
-            "uploadedImages": [
-                {
-                    "fileName": u.file_name,
-                    "sizeBytes": u.size_bytes,
-                    "url": u.url,
-                    "verdict": u.verdict,
-                    "reasons": list(u.reasons),
-                }
-                for u in result.uploaded
-            ],
-            "skipped": [{"index": s.index, "reason": s.reason} for s in result.skipped],
-            "instanceId": instance_id,
-        }
+    data = UploadImagesData(
+        instance_id=instance_id,
+        image_count=result.image_count,
+        passing_count=result.passing_count,
+        uploaded_images=[
+            UploadedImage(
+                file_name=u.file_name,
+                size_bytes=u.size_bytes,
+                url=u.url,
+                verdict=u.verdict,
+                reasons=list(u.reasons),
+            )
+            for u in result.uploaded
+        ],
+        skipped=[SkippedImage(index=s.index, reason=s.reason) for s in result.skipped],
     )
+    return ok(data)

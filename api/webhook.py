@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from typing import Literal
 
 import azure.durable_functions as df
 import azure.functions as func
@@ -50,9 +51,8 @@ def parse_job(body: bytes) -> tuple[ReplicateJob, Training | None]:
     return from_prediction(Prediction.model_validate(raw)), None
 
 
-def _ack(instance_id: str | None, outcome: str) -> func.HttpResponse:
-    ack = WebhookAckData(instance_id=instance_id, outcome=outcome)
-    return ok(ack.model_dump(mode="json", by_alias=True))
+def _ack(instance_id: str | None, outcome: Literal["delivered", "ignored"]) -> func.HttpResponse:
+    return ok(WebhookAckData(instance_id=instance_id, outcome=outcome))
 
 
 @bp.route(

@@ -1,0 +1,1 @@
+"""Benchmarks of the service and its tooling: `python -m bench` prints their tables."""

@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     face_max_distance: float = Field(default=0.55, gt=0, alias="FaceMaxDistance")
     face_min_set_size: int = Field(default=3, ge=2, alias="FaceMinSetSize")
     likeness_max_distance: float = Field(default=0.6, gt=0, alias="LikenessMaxDistance")
+    # Off by default: a retry is a second paid prediction and doubles the wait (docs/storage.md).
+    likeness_retry: bool = Field(default=False, alias="LikenessRetry")
+    likeness_retry_distance: float = Field(default=0.6, gt=0, alias="LikenessRetryDistance")
 
     # Workflow timing.
     training_timeout: timedelta = Field(default=timedelta(hours=2), alias="TrainingTimeout")
@@ -120,9 +123,9 @@ class Settings(BaseSettings):
         )
 
     @property
-    def allowed_image_hosts(self) -> frozenset[str]:
-        hosts = (h.strip().lower() for h in self.image_url_allowed_hosts.split(","))
-        return frozenset(h for h in hosts if h)
+    def likeness_retry_above(self) -> float | None:
+        """The distance above which a generation is retried; None when retries are off."""
+        return self.likeness_retry_distance if self.likeness_retry else None
 
 
 @cache

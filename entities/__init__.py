@@ -1,1 +1,1 @@
-"""entities of the service; see docs/architecture.md."""
+"""Durable entities: the chat record, one per chat, that applies its operations one at a time."""

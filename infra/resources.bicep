@@ -297,6 +297,8 @@ var appSettings = {
   FaceMaxDistance: '0.55'
   FaceMinSetSize: '3'
   LikenessMaxDistance: '0.6'
+  LikenessRetry: 'false'
+  LikenessRetryDistance: '0.6'
   TrainingTimeout: 'PT2H'
   GenerationTimeout: 'PT10M'
   UploadWaitTimeout: 'PT30S'

@@ -1,1 +1,1 @@
-"""orchestrators of the service; see docs/architecture.md."""
+"""Orchestrator functions: deterministic workflows composing activities, timers and events."""

@@ -32,7 +32,7 @@ class UploadJob(Job):
     max_images_per_chat: int
 
 
-class UploadedImage(Job):
+class UploadedItem(Job):
     file_name: str
     size_bytes: int
     url: str
@@ -40,7 +40,7 @@ class UploadedImage(Job):
     reasons: tuple[str, ...] = ()
 
 
-class SkippedImage(Job):
+class SkippedItem(Job):
     index: int
     reason: str
 
@@ -48,8 +48,8 @@ class SkippedImage(Job):
 class UploadResult(Job):
     image_count: int
     passing_count: int | None = None  # photos the training gate counts (version 1.1)
-    uploaded: list[UploadedImage]
-    skipped: list[SkippedImage]
+    uploaded: list[UploadedItem]
+    skipped: list[SkippedItem]
 
 
 class TrainingJob(Job):
@@ -121,6 +121,9 @@ class GenerationJob(Job):
     num_inference_steps: int
     timeout_seconds: int
     max_checks: int = 3
+    # Version 1.2: a likeness distance above this is retried once with a new seed; None: never
+    # (the setting LikenessRetry is off, or the instance was started before it existed).
+    likeness_retry_above: float | None = None
 
 
 class GenerationResult(Job):
@@ -149,6 +152,7 @@ class RetentionJob(Job):
 class RetentionResult(Job):
     photos: int = 0
     faces: int = 0  # face embeddings deleted with the photos
+    rechecked: int = 0  # photos left whose same-person distances were measured again (1.2)
     generations: int = 0
     generated_blobs: int = 0
     archives: int = 0

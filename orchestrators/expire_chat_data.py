@@ -3,7 +3,9 @@
 Started by the `apply_retention` timer with the limits in its input. The chat entity decides
 what expired (photos stay while a training runs) and renders index.md without it; the blobs,
 the Generations rows with their prompts and the generations' workflow histories go after, so
-nothing the record still lists is ever missing. Every step is idempotent: a rerun finds nothing.
+nothing the record still lists is ever missing. Since version 1.2 the photos left are compared
+again (the same-person check), as their distances were measured against photos now gone.
+Every step is idempotent: a rerun finds nothing.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ from calendary.domain.chat_retention import ExpireRequest
 from orchestrators import policies
 from orchestrators.chat_records import ask_chat, record
 from orchestrators.contracts import RetentionJob, RetentionResult
+from orchestrators.photo_checks import recheck_same_person
 from orchestrators.steps import run
+from orchestrators.versions import LIKENESS_RETRY, at_least
 
 bp = df.Blueprint()
 
@@ -72,8 +76,12 @@ def expire_chat_data(
     purged = yield from run(
         context, purge_generation_histories, policies.STORAGE, histories, GenerationHistoriesPurged
     )
+    rechecked = 0
+    if expired.image_blobs and at_least(context.version, LIKENESS_RETRY):  # 1.2, after the rest
+        rechecked = yield from recheck_same_person(context, job.chat_id)
     return RetentionResult(
         photos=len(expired.image_blobs),
+        rechecked=rechecked,
         faces=deleted.faces,
         generations=len(generation_ids),
         generated_blobs=deleted.generated,

@@ -3,35 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Generator
-from datetime import timedelta
 from typing import Any
 
 import azure.durable_functions as df
 
-from activities.contracts import (
-    CreatePredictionInput,
-    Likeness,
-    ReplicateJob,
-    ScoreLikenessInput,
-    StoredImage,
-    StoreImageInput,
-)
-from activities.generated_images import store_generated_image
+from activities.contracts import Likeness, ScoreLikenessInput
 from activities.photo_checks import score_likeness
-from activities.replicate_predictions import (
-    cancel_prediction,
-    check_prediction,
-    create_prediction,
-)
 from calendary.domain import chat_operations as ops
 from calendary.domain.chat_generations import GenerationRequest
 from calendary.domain.chat_uploads import likeness_reference
+from calendary.domain.likeness_retry import should_retry
 from orchestrators import policies
 from orchestrators.chat_records import read_chat, record, record_generation_completed
 from orchestrators.contracts import GenerationJob, GenerationResult
-from orchestrators.replicate_wait import await_replicate_job
+from orchestrators.generation_attempt import predict_and_store
+from orchestrators.likeness_retry import Retried, retry_low_likeness
 from orchestrators.steps import notify, run
-from orchestrators.versions import PHOTO_CHECKS, at_least
+from orchestrators.versions import LIKENESS_RETRY, PHOTO_CHECKS, at_least
 
 bp = df.Blueprint()
 
@@ -54,44 +42,11 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
         ).dump()
 
     context.set_custom_status({"stage": "generating", "generationId": job.generation_id})
-    request = CreatePredictionInput(
-        chat_id=job.chat_id,
-        generation_id=job.generation_id,
-        instance_id=context.instance_id,
-        version=added.version,
-        model=added.model_id or "",
-        prompt=job.prompt,
-        seed=job.seed,
-        aspect_ratio=job.aspect_ratio,
-        num_inference_steps=job.num_inference_steps,
-        requested_at=context.current_utc_datetime,
-    )
-    prediction = yield from run(
-        context, create_prediction, policies.REPLICATE, request, ReplicateJob
-    )
-    if not prediction.is_terminal:
-        outcome = yield from await_replicate_job(
-            context,
-            check_activity=check_prediction,
-            cancel_activity=cancel_prediction,
-            job_id=prediction.id,
-            timeout=timedelta(seconds=job.timeout_seconds),
-            max_checks=job.max_checks,
-        )
-        prediction = outcome
-
-    stored = StoredImage(ok=False, error=prediction.error or prediction.status)
-    if prediction.status == "succeeded" and prediction.output_url:
-        copy = StoreImageInput(
-            chat_id=job.chat_id,
-            generation_id=job.generation_id,
-            output_url=prediction.output_url,
-            prompt=job.prompt,
-        )
-        stored = yield from run(context, store_generated_image, policies.STORAGE, copy, StoredImage)
-    status = "succeeded" if stored.ok else "failed"
+    first = yield from predict_and_store(context, job, added, seed=job.seed)
+    prediction, stored = first.prediction, first.stored
     likeness = Likeness()
     checks = at_least(context.version, PHOTO_CHECKS)
+    retried: Retried | None = None
     if stored.ok and checks:
         chat = yield from read_chat(context, job.chat_id)
         score = ScoreLikenessInput(
@@ -100,18 +55,35 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
             reference_blobs=likeness_reference(chat, job.training_id),
         )
         likeness = yield from run(context, score_likeness, policies.ANALYSIS, score, Likeness)
-    # 1.0 instances send what they always sent: no likeness_distance key at all.
-    likeness_sent = {"likeness_distance": likeness.distance} if checks else {}
+        # Version 1.2: 1.1 instances carry no threshold and scored once, so they never retry.
+        if at_least(context.version, LIKENESS_RETRY) and should_retry(
+            likeness.distance, job.likeness_retry_above
+        ):
+            retried = yield from retry_low_likeness(context, job, added, first, likeness, score)
+            prediction, stored, likeness = (
+                retried.kept.prediction,
+                retried.kept.stored,
+                retried.likeness,
+            )
+    status = "succeeded" if stored.ok else "failed"
+    # Only what was always sent: no likeness_distance from 1.0, attempts only after a retry.
+    sent: dict[str, Any] = {"likeness_distance": likeness.distance} if checks else {}
+    completed_at = prediction.completed_at or context.current_utc_datetime
+    predict_time = prediction.predict_time
+    if retried is not None:
+        predict_time = retried.predict_time
+        completed_at = retried.completed_at or completed_at
+        sent["attempts"] = retried.attempts
     completed = ops.GenerationCompleted(
         generation_id=job.generation_id,
         status=status,
-        completed_at=prediction.completed_at or context.current_utc_datetime,
+        completed_at=completed_at,
         image_url=stored.image_url or None,
         output_seed=prediction.output_seed,
         replicate_id=prediction.id or None,
-        predict_time=prediction.predict_time,
+        predict_time=predict_time,
         hardware=prediction.hardware,
-        **likeness_sent,
+        **sent,
     )
     yield from record_generation_completed(context, job.chat_id, completed)
     ids = {"generation_id": job.generation_id, "training_id": job.training_id}
@@ -119,6 +91,8 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
         details = {**ids, "image_url": "", "seed": prediction.output_seed}
         if likeness.distance is not None:
             details |= {"likeness": likeness.distance, "likeness_low": likeness.below_threshold}
+        if retried is not None:
+            details["likeness_first"] = retried.first_distance
         yield from notify(context, job.chat_id, "generation_complete", details, stored.blob_name)
     else:
         yield from notify(context, job.chat_id, "generation_failed", ids)

@@ -1,4 +1,5 @@
-"""Steps of the photo checks (orchestration version 1.1): analyse each upload, compare the set."""
+"""Steps of the photo checks (orchestration version 1.1): analyse each upload, compare the set;
+since 1.2 also compare again what retention left."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import azure.durable_functions as df
 from activities.contracts import AnalyzedPhoto, AnalyzePhotoInput, CompareFacesInput, FaceDistances
 from activities.photo_checks import analyze_photo, compare_faces
 from calendary.domain import chat_operations as ops
+from calendary.domain.chat_boundary import EntityAnswer
 from calendary.domain.chat_state import ChatState
+from calendary.domain.chat_uploads import FaceDistances as RecordedDistances
 from calendary.domain.chat_uploads import comparable_blob_names
 from orchestrators import policies
-from orchestrators.chat_records import record
+from orchestrators.chat_records import read_chat, record
 from orchestrators.steps import run
 
 
@@ -46,10 +49,30 @@ def check_same_person(
     checked = yield from run(context, compare_faces, policies.ANALYSIS, request, FaceDistances)
     if not checked.distances:
         return chat
+    return (yield from _record(context, chat_id, checked)).chat
+
+
+def recheck_same_person(
+    context: df.DurableOrchestrationContext, chat_id: str
+) -> Generator[Any, Any, int]:
+    """After retention removed photos: each remaining photo's distance was measured against
+    photos that are gone, so the set is compared again. Below the set's minimum nothing can be
+    compared and the old distances (and "different person?") are cleared. The photos compared."""
+    names = comparable_blob_names((yield from read_chat(context, chat_id)))
+    if not names:
+        return 0
+    request = CompareFacesInput(chat_id=chat_id, blob_names=names)
+    checked = yield from run(context, compare_faces, policies.ANALYSIS, request, FaceDistances)
+    yield from _record(context, chat_id, checked)
+    return len(names)
+
+
+def _record(
+    context: df.DurableOrchestrationContext, chat_id: str, checked: FaceDistances
+) -> Generator[Any, Any, EntityAnswer[RecordedDistances]]:
     distances = ops.RecordFaceDistances(
         blob_names=checked.blob_names,
         distances=checked.distances,
         max_distance=checked.max_distance,
     )
-    outcome = yield from record(context, chat_id, ops.RECORD_FACE_DISTANCES, distances)
-    return outcome.chat
+    return (yield from record(context, chat_id, ops.RECORD_FACE_DISTANCES, distances))

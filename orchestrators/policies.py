@@ -6,7 +6,10 @@ import azure.durable_functions as df
 # seconds apart also ride out a minute-long blip, which matters once a billed training runs.
 STORAGE = df.RetryOptions(first_retry_interval_in_milliseconds=5_000, max_number_of_attempts=10)
 
-# Replicate: 429s carry a retry hint of a few seconds; 5xx are usually short.
+# Replicate: 429s carry a retry hint of a few seconds; 5xx are usually short. The client also
+# retries an idempotent request once in place (to honour a short Retry-After, which this fixed
+# interval cannot), so one check makes at most 6 x 2 = 12 requests; creates are never retried
+# by the client.
 REPLICATE = df.RetryOptions(first_retry_interval_in_milliseconds=5_000, max_number_of_attempts=6)
 
 # Telegram file downloads: the link lives an hour; a few quick attempts are enough.

@@ -15,7 +15,7 @@ from calendary.domain.chat_uploads import ImageCandidate
 from calendary.domain.photo_checks import verdict_of
 from orchestrators import policies
 from orchestrators.chat_records import read_chat, record
-from orchestrators.contracts import SkippedImage, UploadedImage, UploadJob, UploadResult
+from orchestrators.contracts import SkippedItem, UploadedItem, UploadJob, UploadResult
 from orchestrators.photo_checks import analyze_photos, check_same_person
 from orchestrators.steps import notify
 from orchestrators.versions import PHOTO_CHECKS, at_least
@@ -31,11 +31,11 @@ def upload_images(context: df.DurableOrchestrationContext) -> Generator[Any, Any
     known_sources = {i.source_id for i in chat.images if i.source_id}
     batch = paths.batch_id(context.instance_id)
 
-    skipped: list[SkippedImage] = []
+    skipped: list[SkippedItem] = []
     fetches = []
     for index, item in enumerate(job.images):
         if item.source_id and item.source_id in known_sources:
-            skipped.append(SkippedImage(index=index, reason="duplicate_source"))
+            skipped.append(SkippedItem(index=index, reason="duplicate_source"))
             continue
         request = FetchImageInput(
             chat_id=job.chat_id,
@@ -53,7 +53,7 @@ def upload_images(context: df.DurableOrchestrationContext) -> Generator[Any, Any
     results = (yield context.task_all(fetches)) if fetches else []
     fetched = [FetchedImage.model_validate(r) for r in results]
     stored = [f for f in fetched if f.ok]
-    skipped += [SkippedImage(index=f.index, reason=f.reason) for f in fetched if not f.ok]
+    skipped += [SkippedItem(index=f.index, reason=f.reason) for f in fetched if not f.ok]
     checks = at_least(context.version, PHOTO_CHECKS)
     analyses: dict[str, Any] = {}
     if checks:
@@ -80,7 +80,7 @@ def upload_images(context: df.DurableOrchestrationContext) -> Generator[Any, Any
     if checks:
         chat = yield from check_same_person(context, job.chat_id, chat)
     rejected = {s.blob_name: s for s in registration.skipped}
-    skipped += [SkippedImage(index=s.index, reason=s.reason) for s in rejected.values()]
+    skipped += [SkippedItem(index=s.index, reason=s.reason) for s in rejected.values()]
     # The record never points at refused photos, so their blobs go; every fetch has ended, so
     # the source URLs (bot token inside) go too, whatever became of the photos.
     leftovers = [*rejected, job.pending_blob]
@@ -92,7 +92,7 @@ def upload_images(context: df.DurableOrchestrationContext) -> Generator[Any, Any
     accepted = [f for f in stored if f.blob_name not in rejected]
     analysed = {i.blob_name: i.analysis for i in chat.images}
     uploaded = [
-        UploadedImage(
+        UploadedItem(
             file_name=f.blob_name.rsplit("/", 1)[-1],
             size_bytes=f.size_bytes,
             url=f.url,

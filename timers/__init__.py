@@ -1,1 +1,1 @@
-"""Timer-triggered functions."""
+"""Timer-triggered functions: the scheduled retention run."""

@@ -6,11 +6,11 @@ a secret header, so they are safe in logs and in the host's exception telemetry.
 
 from __future__ import annotations
 
+from calendary.errors import CalendaryError
 
-class DeliveryError(Exception):
+
+class DeliveryError(CalendaryError):
     """Base of the errors a sender raises."""
-
-    transient: bool = False
 
 
 class TransientDeliveryError(DeliveryError):
@@ -21,10 +21,6 @@ class TransientDeliveryError(DeliveryError):
     """
 
     transient = True
-
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 class PermanentDeliveryError(DeliveryError):

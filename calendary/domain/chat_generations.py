@@ -14,6 +14,7 @@ from calendary.domain import paths
 from calendary.domain.chat_state import (
     ChatState,
     ChatStateError,
+    GenerationAttempt,
     GenerationRecord,
     StateModel,
     WireTime,
@@ -88,6 +89,7 @@ def complete_generation(
     predict_time: float | None = None,
     hardware: str | None = None,
     likeness_distance: float | None = None,
+    attempts: tuple[GenerationAttempt, ...] = (),
 ) -> tuple[ChatState, GenerationRecord]:
     record = state.generation(generation_id)
     if record is None:
@@ -104,6 +106,7 @@ def complete_generation(
             "predict_time": predict_time,
             "hardware": hardware,
             "likeness_distance": likeness_distance,
+            "attempts": attempts,
         }
     )
     generations = tuple(

@@ -14,13 +14,13 @@ from calendary.domain.chat_boundary import Operation
 from calendary.domain.chat_state import (
     ChatState,
     ChatStateError,
-    ChatSummary,
     FinishedTrainingStatus,
+    GenerationAttempt,
     GenerationRecord,
     StateModel,
     TrainingRecord,
     WireTime,
-    summarize,
+    wire_time,
 )
 
 
@@ -67,6 +67,7 @@ class GenerationCompleted(StateModel):
     predict_time: float | None = None
     hardware: str | None = None
     likeness_distance: float | None = None
+    attempts: tuple[GenerationAttempt, ...] = ()  # a likeness retry's two predictions (1.2)
 
 
 def _register(s: ChatState, op: RegisterImages) -> tuple[ChatState, chat_uploads.Registration]:
@@ -96,7 +97,7 @@ def _finished(s: ChatState, op: TrainingFinished) -> tuple[ChatState, TrainingRe
         s,
         op.instance_id,
         status=op.status,
-        completed_at=op.completed_at,
+        completed_at=wire_time(op.completed_at),
         version=op.version,
         error=op.error,
         predict_time=op.predict_time,
@@ -111,13 +112,14 @@ def _generation_completed(
         s,
         op.generation_id,
         status=op.status,
-        completed_at=op.completed_at,
+        completed_at=wire_time(op.completed_at),
         image_url=op.image_url,
         output_seed=op.output_seed,
         replicate_id=op.replicate_id,
         predict_time=op.predict_time,
         hardware=op.hardware,
         likeness_distance=op.likeness_distance,
+        attempts=op.attempts,
     )
 
 
@@ -147,7 +149,6 @@ EXPIRE_DATA = Operation(
     "expire_data", chat_retention.ExpireRequest, chat_retention.Expired, chat_retention.expire
 )
 GET = Operation("get", None, ChatState, lambda s, _: (s, s))
-SUMMARY = Operation("summary", None, ChatSummary, lambda s, _: (s, summarize(s)))
 
 OPERATIONS: dict[str, Operation[Any, Any]] = {
     op.name: op
@@ -161,7 +162,6 @@ OPERATIONS: dict[str, Operation[Any, Any]] = {
         COMPLETE_GENERATION,
         EXPIRE_DATA,
         GET,
-        SUMMARY,
     )
 }
 

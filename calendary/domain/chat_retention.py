@@ -10,7 +10,13 @@ nothing more to remove and changes nothing.
 from __future__ import annotations
 
 from calendary.domain import paths
-from calendary.domain.chat_state import ChatState, RetentionRecord, StateModel, WireTime
+from calendary.domain.chat_state import (
+    ChatState,
+    RetentionRecord,
+    StateModel,
+    WireTime,
+    wire_time,
+)
 
 
 class ExpireRequest(StateModel):
@@ -27,15 +33,15 @@ class Expired(StateModel):
 
 def expire(state: ChatState, request: ExpireRequest) -> tuple[ChatState, Expired]:
     training_runs = state.active_training is not None
+    uploads_before = wire_time(request.uploads_before)
+    generated_before = wire_time(request.generated_before)
     gone_images = (
-        ()
-        if training_runs
-        else tuple(i for i in state.images if i.uploaded_at < request.uploads_before)
+        () if training_runs else tuple(i for i in state.images if i.uploaded_at < uploads_before)
     )
     gone_generations = tuple(
         g
         for g in state.generations
-        if g.status != "pending" and (g.completed_at or g.created_at) < request.generated_before
+        if g.status != "pending" and (g.completed_at or g.created_at) < generated_before
     )
     archived = [t for t in state.trainings if t.archive_url] if not training_runs else []
     expired = Expired(
@@ -67,12 +73,14 @@ def expire(state: ChatState, request: ExpireRequest) -> tuple[ChatState, Expired
 
 
 def generated_blobs(chat_id: str, generation_ids: tuple[str, ...] | list[str]) -> list[str]:
-    """The image and the prompt of each generation."""
+    """The image and the prompt of each generation, and the image of a likeness retry (1.2),
+    which most generations do not have: deleting a missing blob counts nothing."""
     return [
         name
         for g in generation_ids
         for name in (
             paths.generated_image_blob_name(chat_id, g),
+            paths.generated_image_blob_name(chat_id, g, attempt=2),
             paths.generated_prompt_blob_name(chat_id, g),
         )
     ]

@@ -8,9 +8,9 @@ Durable boundary as JSON. Transitions live in `chat_uploads.py`, `chat_trainings
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, TypeAdapter
 
 from calendary.domain.photo_checks import PhotoAnalysis, passes
 
@@ -19,11 +19,26 @@ FinishedTrainingStatus = Literal["succeeded", "failed", "canceled"]
 GenerationStatus = Literal["pending", "succeeded", "failed"]
 ACTIVE_TRAINING_STATUSES: frozenset[str] = frozenset({"reserved", "starting", "processing"})
 
-# A time in an operation's input. Workflows have always sent `datetime.isoformat()` ("+00:00"),
-# and queued operations and histories hold that text; pydantic alone would write "Z".
-WireTime = Annotated[
-    datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json")
-]
+_TIME = TypeAdapter(datetime)
+
+
+def _as_text(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _a_time(text: str) -> str:
+    _TIME.validate_python(text)  # refuses text that is no time
+    return text
+
+
+# A time in an operation's input, kept as the text the workflow sent. Workflows send their clock
+# as `datetime.isoformat()` ("+00:00"; pydantic would write "Z") and pass Replicate's times on
+# as they came; queued operations and histories hold that text. `wire_time` reads it.
+WireTime = Annotated[str, BeforeValidator(_as_text), AfterValidator(_a_time)]
+
+
+def wire_time(text: str) -> datetime:
+    return _TIME.validate_python(text)
 
 
 class ChatStateError(ValueError):
@@ -35,7 +50,7 @@ class StateModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
-class UploadedImage(StateModel):
+class StoredPhoto(StateModel):
     blob_name: str
     size_bytes: int
     sha256: str
@@ -70,6 +85,15 @@ class TrainingRecord(StateModel):
         return self.status in ACTIVE_TRAINING_STATUSES
 
 
+class GenerationAttempt(StateModel):
+    """One prediction of a generation retried for a low likeness (version 1.2)."""
+
+    seed: int | None = None  # the seed the prediction ran with
+    replicate_id: str | None = None
+    likeness_distance: float | None = None  # None: no image, or no face in it
+    kept: bool = False  # its image is the generation's
+
+
 class GenerationRecord(StateModel):
     generation_id: str
     training_id: str
@@ -82,6 +106,8 @@ class GenerationRecord(StateModel):
     # Distance of the generated face from the training photos' centre (lower is more alike);
     # None when not measured (no face in the image, or generated before likeness was scored).
     likeness_distance: float | None = None
+    # Both predictions, in the order they ran, when a low likeness was retried; else empty.
+    attempts: tuple[GenerationAttempt, ...] = ()
     created_at: datetime
     completed_at: datetime | None = None
     # The training's trigger word was put before the user's prompt (`prompt` is what ran).
@@ -101,7 +127,7 @@ class RetentionRecord(StateModel):
 
 class ChatState(StateModel):
     chat_id: str
-    images: tuple[UploadedImage, ...] = ()
+    images: tuple[StoredPhoto, ...] = ()
     trainings: tuple[TrainingRecord, ...] = ()
     # Instance id of the training workflow holding the chat's single training slot.
     active_training: str | None = None
@@ -123,7 +149,7 @@ class ChatState(StateModel):
         return max((i.uploaded_at for i in self.images), default=None)
 
     @property
-    def passing_images(self) -> tuple[UploadedImage, ...]:
+    def passing_images(self) -> tuple[StoredPhoto, ...]:
         """Photos the gate counts: not rejected by the photo checks (unchecked ones count)."""
         return tuple(i for i in self.images if passes(i.analysis))
 

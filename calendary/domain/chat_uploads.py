@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from calendary.domain.chat_state import ChatState, StateModel, UploadedImage, WireTime
+from calendary.domain.chat_state import ChatState, StateModel, StoredPhoto, WireTime
 from calendary.domain.photo_checks import PhotoAnalysis, comparable, passes, with_distance
 
 SkipReason = Literal["duplicate_content", "duplicate_source", "chat_limit"]
@@ -27,7 +27,7 @@ class ImageCandidate(StateModel):
     analysis: PhotoAnalysis | None = None
 
 
-class SkippedImage(StateModel):
+class SkippedCandidate(StateModel):
     index: int
     blob_name: str
     reason: SkipReason
@@ -35,8 +35,8 @@ class SkippedImage(StateModel):
 
 
 class Registration(StateModel):
-    accepted: tuple[UploadedImage, ...]
-    skipped: tuple[SkippedImage, ...]
+    accepted: tuple[StoredPhoto, ...]
+    skipped: tuple[SkippedCandidate, ...]
     image_count: int
 
 
@@ -52,8 +52,8 @@ def register_images(
     by_blob = {i.blob_name: i for i in images}
     by_hash = {i.sha256: i.blob_name for i in images}
     by_source = {i.source_id: i.blob_name for i in images if i.source_id}
-    accepted: list[UploadedImage] = []
-    skipped: list[SkippedImage] = []
+    accepted: list[StoredPhoto] = []
+    skipped: list[SkippedCandidate] = []
     for c in sorted(candidates, key=lambda c: c.index):
         if c.blob_name in by_blob:
             accepted.append(by_blob[c.blob_name])
@@ -68,10 +68,12 @@ def register_images(
             reason = "chat_limit"
         if reason is not None:
             skipped.append(
-                SkippedImage(index=c.index, blob_name=c.blob_name, reason=reason, duplicate_of=twin)
+                SkippedCandidate(
+                    index=c.index, blob_name=c.blob_name, reason=reason, duplicate_of=twin
+                )
             )
             continue
-        image = UploadedImage(
+        image = StoredPhoto(
             blob_name=c.blob_name,
             size_bytes=c.size_bytes,
             sha256=c.sha256,

@@ -18,6 +18,7 @@ from calendary.domain.chat_state import (
     TrainingRecord,
 )
 from calendary.domain.image_urls import redact_url
+from calendary.domain.likeness_retry import attempts_text
 from calendary.domain.photo_checks import verdict_of
 
 # Characters with an inline meaning in CommonMark/GFM. Block syntax (headings, lists, quotes)
@@ -84,6 +85,7 @@ def _generation_section(g: GenerationRecord) -> list[str]:
         ("Seed", str(seed) if seed is not None else None),
         ("Image", _url(g.image_url) if g.image_url else None),
         ("Likeness", f"{g.likeness_distance:.2f}" if g.likeness_distance is not None else None),
+        ("Likeness Attempts", escape_text(attempts_text(g.attempts)) if g.attempts else None),
         ("Status", g.status if g.status != "succeeded" else None),
         ("Compute", _compute(g.predict_time, g.hardware)),
     ]

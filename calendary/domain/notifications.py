@@ -222,6 +222,7 @@ def generation_complete(
     language: Language,
     likeness: float | None = None,
     likeness_low: bool = False,
+    likeness_first: float | None = None,
 ) -> Notification:
     meta: dict[str, MetadataValue] = {
         "generationId": generation_id,
@@ -230,6 +231,8 @@ def generation_complete(
     }
     if likeness is not None:  # distance from the training photos' face: lower is more alike
         meta |= {"likeness": likeness, "likenessLow": int(likeness_low)}
+    if likeness_first is not None:  # retried for a low likeness (1.2): the first image's distance
+        meta |= {"likenessFirst": likeness_first}
     return _build(
         "generation_complete",
         chat_id,

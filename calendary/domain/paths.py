@@ -111,8 +111,11 @@ def generated_prefix(chat_id: str) -> str:
     return f"{chat_prefix(chat_id)}generated/"
 
 
-def generated_image_blob_name(chat_id: str, generation_id: str) -> str:
-    return f"{generated_prefix(chat_id)}{check_generation_id(generation_id)}.jpg"
+def generated_image_blob_name(chat_id: str, generation_id: str, attempt: int = 1) -> str:
+    """A likeness retry's image (attempt 2) sits beside the first as `{id}.2.jpg`: a dot never
+    occurs in a generation id, so it cannot be another generation's image."""
+    name = check_generation_id(generation_id)
+    return f"{generated_prefix(chat_id)}{name}{'' if attempt == 1 else f'.{attempt}'}.jpg"
 
 
 def generated_prompt_blob_name(chat_id: str, generation_id: str) -> str:

@@ -6,12 +6,17 @@ Field names serialize as camelCase aliases (`model_dump(by_alias=True)`), matchi
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+# Left out of the answer when unknown rather than sent as null (the 202 body has always omitted
+# them), so the schema does not list it as required.
+Known = Annotated[str | None, Field(exclude_if=lambda v: v is None)]
 
 
 class ApiModel(BaseModel):
@@ -87,6 +92,7 @@ class SkippedImage(ApiModel):
 
 
 class UploadImagesData(ApiModel):
+    instance_id: str = Field(description="Durable instance id of the upload workflow.")
     archive_url: str = Field(default="", description="Always empty; kept for seed compatibility.")
     image_count: int = Field(description="Images stored for this chat after this request.")
     passing_count: int | None = Field(
@@ -158,14 +164,14 @@ class AcceptedData(ApiModel):
     send_event_post_uri: str
     terminate_post_uri: str
     purge_history_delete_uri: str
-    rewind_post_uri: str | None = None
-    restart_post_uri: str | None = None
-    suspend_post_uri: str | None = None
-    resume_post_uri: str | None = None
-    user_id: str | None = None
-    training_id: str | None = None
-    model_id: str | None = None
-    generation_id: str | None = None
+    rewind_post_uri: Known = None
+    restart_post_uri: Known = None
+    suspend_post_uri: Known = None
+    resume_post_uri: Known = None
+    user_id: Known = None
+    training_id: Known = None
+    model_id: Known = None
+    generation_id: Known = None
 
 
 class WebhookAckData(ApiModel):
@@ -176,10 +182,14 @@ class WebhookAckData(ApiModel):
 
 
 class HealthData(ApiModel):
-    status: Literal["ok"]
+    status: Literal["ok"] = "ok"
 
 
-def envelope(data: BaseModel | None) -> dict[str, Any]:
+def success(data: M) -> ApiResponse[M]:
+    """The success envelope of `data`, typed by its model, so it serializes as documented."""
+    return ApiResponse[type(data)](success=True, data=data)  # type: ignore[index]
+
+
+def envelope(data: BaseModel) -> dict[str, Any]:
     """A success body as plain JSON-ready data, camelCase keys."""
-    payload = data.model_dump(mode="json", by_alias=True) if data is not None else None
-    return {"success": True, "data": payload, "error": None}
+    return success(data).model_dump(mode="json", by_alias=True)

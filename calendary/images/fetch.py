@@ -14,6 +14,7 @@ from typing import Literal
 import httpx
 
 from calendary.domain.image_urls import ImageUrlError, ImageUrlPolicy, check_image_url
+from calendary.errors import CalendaryError
 from calendary.images.addresses import Resolver, refusal, resolve
 from calendary.settings import Settings
 
@@ -22,16 +23,15 @@ FetchFailure = Literal[
 ]
 
 
-class ImageFetchError(Exception):
+class ImageFetchError(CalendaryError):
     """Why an image could not be downloaded. `str()` is safe for users: it never holds the URL.
 
     `transient` failures (timeouts, network errors, 429/5xx) are worth a retry; the rest are not.
     """
 
     def __init__(self, reason: FetchFailure, message: str, *, transient: bool = False) -> None:
-        super().__init__(message)
+        super().__init__(message, transient=transient)
         self.reason = reason
-        self.transient = transient
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class FetchLimits:
 
 
 @dataclass(frozen=True)
-class FetchedImage:
+class DownloadedImage:
     data: bytes
     content_type: str | None
 
@@ -85,7 +85,7 @@ class ImageFetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def fetch(self, url: str) -> FetchedImage:
+    async def fetch(self, url: str) -> DownloadedImage:
         try:
             checked = check_image_url(url, self._policy)
         except ImageUrlError as exc:
@@ -127,7 +127,7 @@ class ImageFetcher:
                 raise ImageFetchError("address_refused", f"the image host resolves to a {why}")
         return str(addresses[0])
 
-    async def _download(self, url: str, host: str, address: str) -> FetchedImage:
+    async def _download(self, url: str, host: str, address: str) -> DownloadedImage:
         target = httpx.URL(url)
         pinned = target.copy_with(host=address)
         headers = {"Host": target.netloc.decode("ascii"), "Accept-Encoding": "identity"}
@@ -140,7 +140,7 @@ class ImageFetcher:
         finally:
             await response.aclose()
 
-    async def _read(self, response: httpx.Response) -> FetchedImage:
+    async def _read(self, response: httpx.Response) -> DownloadedImage:
         status = response.status_code
         if 300 <= status < 400:
             raise ImageFetchError("redirect", "the image URL redirects, which is not allowed")
@@ -159,7 +159,7 @@ class ImageFetcher:
             body += chunk
             if len(body) > limit:
                 raise ImageFetchError("too_large", f"the image is larger than {limit} bytes")
-        return FetchedImage(bytes(body), response.headers.get("content-type"))
+        return DownloadedImage(bytes(body), response.headers.get("content-type"))
 
 
 def fetcher_from_settings(settings: Settings) -> ImageFetcher:

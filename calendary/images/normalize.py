@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from calendary.errors import CalendaryError
+
 try:  # HEIC/HEIF (iPhone photos sent as files), when pillow-heif is installed.
     from pillow_heif import register_heif_opener
 
@@ -27,8 +29,8 @@ SUPPORTED_FORMATS = _FORMATS
 JPEG_QUALITY = 95
 
 
-class ImageRejected(ValueError):
-    """Content that is not a usable image; `str()` is safe to show to users."""
+class ImageRejected(CalendaryError, ValueError):
+    """Content that is not a usable image (permanent); `str()` is safe to show to users."""
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)

@@ -27,8 +27,6 @@ from calendary.replicate.models import (
     TrainingOutput,
     TrainingPage,
     is_terminal,
-    parse_prediction,
-    parse_training,
     split_version,
 )
 from calendary.replicate.webhooks import (
@@ -77,8 +75,6 @@ __all__ = [
     "WebhookSecretProvider",
     "WebhookVerificationError",
     "is_terminal",
-    "parse_prediction",
-    "parse_training",
     "split_version",
     "verify",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from calendary.errors import CalendaryError
 from calendary.replicate.client import ReplicateClient
 from calendary.replicate.input_schema import SchemaError
 from calendary.replicate.inputs import (
@@ -20,7 +21,7 @@ from calendary.replicate.schema_cache import PREDICTION_INPUT, SchemaCache
 PLACEHOLDER_ARCHIVE = "https://archive.invalid/images.zip"
 
 
-class InputRefused(ValueError):
+class InputRefused(CalendaryError, ValueError):
     """The version's schema refuses the request; the message names each field and what fits."""
 
 

@@ -1,8 +1,10 @@
 """Async typed client for the parts of Replicate's HTTP API the service uses.
 
 One instance per process (it owns an httpx connection pool). Timeouts are always on. Only
-idempotent requests (GETs and cancels) are retried here, within a bounded budget and honouring
-Replicate's retry hint; creating a model, a training or a prediction is never repeated by the
+idempotent requests (GETs and cancels) are retried here, at most once by default and honouring
+Replicate's retry hint: the real retry layer is the caller's (Durable's policy around an
+activity, see `orchestrators/policies.py`), and two full layers would multiply (6 x 4 = 24
+requests for one check). Creating a model, a training or a prediction is never repeated by the
 client, because a lost response may still have started (and billed) the job: the caller decides
 after checking what exists.
 """
@@ -49,10 +51,14 @@ _Obj = TypeVar("_Obj", bound=BaseModel)
 
 
 class RetryPolicy(BaseModel):
-    """Retries of idempotent requests: at most `max_retries` more, `budget` seconds waiting."""
+    """Retries of idempotent requests: at most `max_retries` more, `budget` seconds waiting.
 
-    max_retries: int = 3
-    budget: float = 30.0
+    The default retries once, so a short 429 `Retry-After` is honoured in place; anything longer
+    or repeated goes back to the caller's retry layer (every caller in production has one).
+    """
+
+    max_retries: int = 1
+    budget: float = 10.0
     backoff: float = 0.5
     max_backoff: float = 8.0
 

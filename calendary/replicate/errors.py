@@ -14,15 +14,14 @@ from collections.abc import Mapping
 import httpx
 from pydantic import ValidationError
 
+from calendary.errors import CalendaryError
 from calendary.replicate.models import InvalidField, ProblemDetails
 
 _APPROX_SECONDS = re.compile(r"~\s*(\d+(?:\.\d+)?)\s*s\b")
 
 
-class ReplicateError(Exception):
+class ReplicateError(CalendaryError):
     """Base of every error raised by the Replicate client."""
-
-    transient: bool = False
 
     def __init__(
         self,
@@ -32,9 +31,10 @@ class ReplicateError(Exception):
         path: str | None = None,
         status: int | None = None,
         problem: ProblemDetails | None = None,
+        retry_after: float | None = None,
     ) -> None:
         where = f"{method} {path}: " if method and path else ""
-        super().__init__(f"{where}{message}")
+        super().__init__(f"{where}{message}", retry_after=retry_after)
         self.method = method
         self.path = path
         self.status = status
@@ -49,10 +49,6 @@ class TransientError(ReplicateError):
     """May succeed later; `retry_after` is Replicate's hint in seconds when it gave one."""
 
     transient = True
-
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
-        self.retry_after = retry_after
 
 
 class AuthenticationError(PermanentError):

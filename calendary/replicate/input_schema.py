@@ -12,8 +12,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from calendary.errors import CalendaryError
 
-class SchemaError(ValueError):
+
+class SchemaError(CalendaryError, ValueError):
     """The version publishes no usable input schema, or lacks an input the service needs."""
 
 

@@ -12,11 +12,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-JobStatus = Literal["starting", "processing", "succeeded", "failed", "canceled", "aborted"]
+ReplicateStatus = Literal["starting", "processing", "succeeded", "failed", "canceled", "aborted"]
 TERMINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "canceled", "aborted"})
 WebhookEvent = Literal["start", "output", "logs", "completed"]
 
-_VERSION_ID = re.compile(r"^[0-9a-f]{64}$")
 _SEED_IN_LOGS = re.compile(r"Using seed: (-?\d+)")
 
 
@@ -30,10 +29,6 @@ def split_version(reference: str) -> tuple[str | None, str]:
     if not sep:
         return None, reference
     return model or None, version_id
-
-
-def is_version_id(value: str) -> bool:
-    return bool(_VERSION_ID.match(value))
 
 
 class _ApiObject(BaseModel):
@@ -60,10 +55,6 @@ class Model(_ApiObject):
     run_count: int | None = None
     latest_version: ModelVersion | None = None
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.owner}/{self.name}"
-
 
 class JobUrls(_ApiObject):
     get: str | None = None
@@ -81,7 +72,7 @@ class _Job(_ApiObject):
     """Fields shared by trainings and predictions (same lifecycle, same webhook rules)."""
 
     id: str
-    status: JobStatus
+    status: ReplicateStatus
     model: str | None = None
     version: str | None = None
     input: dict[str, Any] | None = None
@@ -156,9 +147,12 @@ class Prediction(_Job):
 
     @property
     def seed_from_logs(self) -> int | None:
-        """FLUX predictors print `Using seed: N`; the seed actually used when none was given."""
-        match = _SEED_IN_LOGS.search(self.logs or "")
-        return int(match.group(1)) if match else None
+        """FLUX predictors print `Using seed: N`; the seed actually used when none was given.
+
+        Cog logs it once per run, but a retry within the prediction logs it again and the output
+        comes from the last run: the last line wins."""
+        found = _SEED_IN_LOGS.findall(self.logs or "")
+        return int(found[-1]) if found else None
 
 
 class PredictionPage(_Page):
@@ -192,13 +186,3 @@ class ProblemDetails(_ApiObject):
 
 class WebhookSecret(_ApiObject):
     key: SecretStr
-
-
-def parse_training(raw: bytes | str) -> Training:
-    """Parse a training webhook body (the same JSON as GET /trainings/{id})."""
-    return Training.model_validate_json(raw)
-
-
-def parse_prediction(raw: bytes | str) -> Prediction:
-    """Parse a prediction webhook body (the same JSON as GET /predictions/{id})."""
-    return Prediction.model_validate_json(raw)

@@ -7,13 +7,14 @@ import binascii
 
 import httpx
 
+from calendary.errors import CalendaryError
 
-class OutputUnavailable(Exception):
+
+class OutputUnavailable(CalendaryError):
     """The output cannot be had (gone, refused, not a file); `transient` when worth a retry."""
 
     def __init__(self, message: str, *, transient: bool) -> None:
-        super().__init__(message)
-        self.transient = transient
+        super().__init__(message, transient=transient)
 
 
 def _from_data_url(url: str) -> bytes:

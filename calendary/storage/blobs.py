@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
@@ -96,17 +95,6 @@ class BlobStore:
             return self._container.download_blob(name).readall()
         except ResourceNotFoundError as exc:
             raise BlobNotFound(name) from exc
-
-    def get_text(self, name: str) -> str:
-        return self.get_bytes(name).decode("utf-8")
-
-    def iter_chunks(self, name: str) -> Iterator[bytes]:
-        """The blob in transfer-sized chunks (4 MiB with our clients)."""
-        try:
-            downloader = self._container.download_blob(name)
-        except ResourceNotFoundError as exc:
-            raise BlobNotFound(name) from exc
-        yield from downloader.chunks()
 
     def exists(self, name: str) -> bool:
         return self._container.get_blob_client(name).exists()

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from calendary.domain.chat_state import GenerationRecord, TrainingRecord
 from calendary.domain.image_urls import redact_url
+from calendary.domain.likeness_retry import attempts_text
 
 _INT32 = range(-(2**31), 2**31)
 
@@ -51,6 +52,9 @@ class GenerationRow(TableRow):
     generation_id: str = Field(alias="RowKey")
     training_id: str | None = Field(default=None, alias="TrainingId")
     replicate_id: str | None = Field(default=None, alias="ReplicateId")
+    # Version 1.2: the second prediction of a likeness retry, and both attempts' distances.
+    retry_replicate_id: str | None = Field(default=None, alias="RetryReplicateId")
+    likeness_attempts: str | None = Field(default=None, alias="LikenessAttempts")
     prompt: str | None = Field(default=None, alias="Prompt")
     seed: int | None = Field(default=None, alias="Seed")
     output_seed: int | None = Field(default=None, alias="OutputSeed")
@@ -102,6 +106,8 @@ def generation_row(chat_id: str, record: GenerationRecord) -> GenerationRow:
         image_url=redact_url(record.image_url) if record.image_url else None,
         status=record.status,
         likeness_distance=record.likeness_distance,
+        retry_replicate_id=record.attempts[1].replicate_id if len(record.attempts) > 1 else None,
+        likeness_attempts=attempts_text(record.attempts) if record.attempts else None,
         created_at=record.created_at,
         completed_at=record.completed_at,
         trigger_word_added=record.trigger_word_added,

@@ -1,3 +1,5 @@
+"""Fixtures for the delivery tests: Azurite queues, a queue host, fake Telegram, a photo site."""
+
 from collections.abc import Iterator
 
 import pytest

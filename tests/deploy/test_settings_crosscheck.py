@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from calendary.domain.image_urls import ImageUrlPolicy
 from calendary.settings import Settings
 from tests.deploy.settings_sources import (
     bicep_app_settings,
@@ -85,7 +86,9 @@ def test_local_example_is_a_working_local_configuration() -> None:
     settings = Settings(_env_file=None, **values)
     assert values["AzureWebJobsStorage"] == "UseDevelopmentStorage=true"
     assert settings.replicate_base_url.startswith("http://127.0.0.1:")
-    assert "127.0.0.1" in settings.allowed_image_hosts
+    assert (
+        "127.0.0.1" in ImageUrlPolicy.from_setting(settings.image_url_allowed_hosts).allowed_hosts
+    )
     assert not settings.telegram_bot_token  # delivery stays off until someone sets a token
 
 

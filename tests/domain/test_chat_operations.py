@@ -1,3 +1,5 @@
+"""The chat entity's JSON operations: a whole chat history through them, and loud failures."""
+
 import json
 
 import pytest
@@ -42,9 +44,6 @@ def test_a_whole_chat_history_through_json_operations() -> None:
     assert (added["result"], added["version"]) == ("ok", "v1abcdef")
     done = {"generation_id": "g1", "status": "succeeded", "completed_at": at, "output_seed": 3}
     state, _ = run(state, "complete_generation", done)
-    _, summary = run(state, "summary")
-    assert (summary["image_count"], summary["generation_count"]) == (5, 1)
-    assert summary["latest_training"]["version"] == "v1abcdef"
     same, got = run(state, "get")
     assert same == got == state
     assert "- Seed: 3" in render_index(ChatState.model_validate(state))
@@ -55,4 +54,4 @@ def test_unknown_operations_and_bad_inputs_fail_loudly() -> None:
         run(None, "drop_everything")
     with pytest.raises(ValueError):
         run(None, "register_images", {"candidates": "nope"})
-    assert set(OPERATIONS) >= {"register_images", "reserve_training", "summary"}
+    assert set(OPERATIONS) >= {"register_images", "reserve_training"}

@@ -8,8 +8,8 @@ from calendary.domain.chat_retention import ExpireRequest, expire, generated_blo
 from calendary.domain.chat_state import (
     ChatState,
     GenerationRecord,
+    StoredPhoto,
     TrainingRecord,
-    UploadedImage,
 )
 from calendary.domain.index_md import render_index
 
@@ -17,10 +17,8 @@ NOW = datetime(2026, 3, 1, tzinfo=UTC)
 OLD, NEW = NOW - timedelta(days=40), NOW - timedelta(days=2)
 
 
-def image(name: str, at: datetime) -> UploadedImage:
-    return UploadedImage(
-        blob_name=f"1/upload/{name}.jpg", size_bytes=1, sha256=name, uploaded_at=at
-    )
+def image(name: str, at: datetime) -> StoredPhoto:
+    return StoredPhoto(blob_name=f"1/upload/{name}.jpg", size_bytes=1, sha256=name, uploaded_at=at)
 
 
 def training(status: str = "succeeded") -> TrainingRecord:
@@ -100,4 +98,8 @@ def test_nothing_expired_changes_nothing() -> None:
     fresh = state(images=(image("new", NEW),), generations=(), trainings=())
     after, expired = expire(fresh, REQUEST)
     assert after == fresh and after.retention is None and expired.archives is True
-    assert generated_blobs("1", ["g"]) == ["1/generated/g.jpg", "1/generated/g_prompt.txt"]
+    assert generated_blobs("1", ["g"]) == [
+        "1/generated/g.jpg",
+        "1/generated/g.2.jpg",  # a likeness retry's image (1.2), when there was one
+        "1/generated/g_prompt.txt",
+    ]

@@ -1,3 +1,5 @@
+"""The chat record's rules: uploads, duplicates, limits, the training slot and its lifecycle."""
+
 from datetime import timedelta
 
 import pytest

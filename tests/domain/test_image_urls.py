@@ -1,3 +1,5 @@
+"""Image URL checks: https on allowed hosts only, refusals that never echo the URL, redaction."""
+
 import pytest
 
 from calendary.domain.image_urls import ImageUrlError, ImageUrlPolicy, check_image_url, redact_url

@@ -1,6 +1,8 @@
+"""index.md rendering: the seed's example exactly, an empty chat, trainings and generations."""
+
 from datetime import UTC, datetime
 
-from calendary.domain.chat_state import ChatState, GenerationRecord, TrainingRecord, UploadedImage
+from calendary.domain.chat_state import ChatState, GenerationRecord, StoredPhoto, TrainingRecord
 from calendary.domain.index_md import escape_text, format_time, render_index
 
 BASE = "https://storage.blob.core.windows.net/data/123456789"
@@ -42,8 +44,8 @@ def at(hour: int, minute: int) -> datetime:
     return datetime(2025, 1, 14, hour, minute, tzinfo=UTC)
 
 
-def image(n: int) -> UploadedImage:
-    return UploadedImage(
+def image(n: int) -> StoredPhoto:
+    return StoredPhoto(
         blob_name=f"123456789/upload/{n}.jpg", size_bytes=1, sha256=str(n), uploaded_at=at(10, 30)
     )
 

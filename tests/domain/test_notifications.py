@@ -1,3 +1,5 @@
+"""Notification messages: Ukrainian by default, English too, no secrets but the image link."""
+
 import json
 
 import pytest

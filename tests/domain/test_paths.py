@@ -1,3 +1,5 @@
+"""Blob and model names: the seed's layout, and ids that cannot escape their folder."""
+
 from datetime import UTC, datetime
 
 import pytest
@@ -13,6 +15,7 @@ def test_blob_names_follow_the_seed_layout() -> None:
     )
     assert paths.archive_blob_name("123456789", AT) == "123456789/archive_20250114_103005.zip"
     assert paths.generated_image_blob_name("1", "abc-123") == "1/generated/abc-123.jpg"
+    assert paths.generated_image_blob_name("1", "abc-123", 2) == "1/generated/abc-123.2.jpg"
     assert paths.generated_prompt_blob_name("1", "abc-123") == "1/generated/abc-123_prompt.txt"
     assert paths.index_blob_name("-100") == "-100/index.md"
     assert paths.upload_prefix("42") == "42/upload/"

@@ -1,3 +1,5 @@
+"""The training's trigger word is put in front of a prompt only when the prompt lacks it."""
+
 from __future__ import annotations
 
 import pytest

@@ -21,6 +21,7 @@ from calendary.composition import Services, use_settings
 from calendary.settings import Settings
 from calendary.storage.tables import GenerationRow, TrainingRow, from_entity
 from devhost.testing import RunningHost
+from tests.faces import photos as face_photos
 from tools.devstack.fake_settings import replicate_settings
 from tools.fakes.replicate.app import FakeReplicate
 from tools.fakes.replicate.testing import RunningFake, StubSite
@@ -218,6 +219,17 @@ class Stack:
         response = self.post(
             "UploadImages", {"userId": chat_id, "imageUrls": [self.photo_url(n) for n in photos]}
         )
+        assert response.status_code == 200, response.text
+        return response.json()["data"]
+
+    def upload_faces(self, chat_id: str, names: tuple[str, ...]) -> dict[str, Any]:
+        """face_recognition's test photos (`make faces`), uploaded as a chat would send them."""
+        urls = []
+        for name in names:
+            path = f"/file/botx/faces/{self.settings.data_container}/{name}"
+            self.site.files[path] = face_photos.jpeg(face_photos.real(name))
+            urls.append(self.site.url(path))
+        response = self.post("UploadImages", {"userId": chat_id, "imageUrls": urls})
         assert response.status_code == 200, response.text
         return response.json()["data"]
 

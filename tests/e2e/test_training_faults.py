@@ -293,13 +293,14 @@ def test_replicate_down_during_the_fallback_check_only_delays_the_result(
     _ready_chat(stack, chat_id)
     stack.fake.fake.webhook_fault("drop", kind="training")
     # The first check exhausts its retries: 6 attempts of the activity, each of which the client
-    # itself tries 4 times. The workflow then waits on and asks again.
-    stack.fake.fake.fail_requests(500, retry_after=0, route="get_training", count=24)
+    # tries twice (one in-place retry, for a short Retry-After): 12 requests, no more (two full
+    # retry layers used to make it 6 x 4 = 24). The workflow then waits on and asks again.
+    stack.fake.fake.fail_requests(500, retry_after=0, route="get_training", count=12)
     started = stack.train(chat_id)
     training = stack.wait_training(chat_id, instance_id=started["instanceId"])
     assert training["status"] == "succeeded"
     checks = [c.status for c in stack.fake.fake.ledger.requests("get_training")]
-    assert checks[:24] == [500] * 24 and checks[24:] == [200]
+    assert checks[:12] == [500] * 12 and checks[12:] == [200]
     failed = _failed_tasks(stack, started["instanceId"])
     # The first check's six attempts, all failed; nothing else failed.
     assert [name for name, _ in failed] == ["check_training"] * 6, failed

@@ -1,3 +1,5 @@
+"""Downloading photos: allow-listed addresses only, no redirects, size and time limits."""
+
 import ipaddress
 from http.server import ThreadingHTTPServer
 

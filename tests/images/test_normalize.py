@@ -1,3 +1,5 @@
+"""Image normalization: a supported photo becomes an upright RGB JPEG; bad input is refused."""
+
 import io
 
 import pytest

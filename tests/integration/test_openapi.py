@@ -8,8 +8,7 @@ from pathlib import Path
 import azure.functions as func
 from openapi_spec_validator import validate
 
-from api import routes
-from calendary import openapi
+from api import openapi_spec, routes
 from calendary.domain.responses import CreateAndTrainModelData, UploadedImage, envelope
 from devhost.loader import app_functions
 from function_app import app
@@ -26,13 +25,13 @@ def _function(name: str):
 
 
 def test_document_is_valid_openapi_3_1() -> None:
-    document = openapi.build()
+    document = openapi_spec.build()
     assert document["openapi"] == "3.1.0"
     validate(document)
 
 
 def test_committed_file_is_up_to_date() -> None:
-    assert COMMITTED.read_text(encoding="utf-8") == openapi.render(), (
+    assert COMMITTED.read_text(encoding="utf-8") == openapi_spec.render(), (
         "docs/openapi.json is stale: run `make openapi`"
     )
 
@@ -50,7 +49,7 @@ def test_served_document_equals_committed_file() -> None:
 
 
 def test_every_route_is_documented_with_its_method_and_security() -> None:
-    paths = openapi.build()["paths"]
+    paths = openapi_spec.build()["paths"]
     for route in routes.ALL:
         operation = paths["/" + route.path][route.method.lower()]
         assert operation["operationId"] == route.name
@@ -62,7 +61,7 @@ def test_every_route_is_documented_with_its_method_and_security() -> None:
 
 
 def test_request_bodies_list_the_request_models_aliases() -> None:
-    document = openapi.build()
+    document = openapi_spec.build()
     schemas = document["components"]["schemas"]
     for route in routes.ALL:
         if route.request is None:
@@ -76,13 +75,13 @@ def test_request_bodies_list_the_request_models_aliases() -> None:
 
 
 def test_path_parameters_are_declared() -> None:
-    operation = openapi.build()["paths"]["/chats/{userId}/status"]["get"]
+    operation = openapi_spec.build()["paths"]["/chats/{userId}/status"]["get"]
     assert [p["name"] for p in operation["parameters"]] == ["userId"]
     assert operation["parameters"][0]["in"] == "path"
 
 
 def test_security_schemes_are_the_function_key_header_and_code_query() -> None:
-    schemes = openapi.build()["components"]["securitySchemes"]
+    schemes = openapi_spec.build()["components"]["securitySchemes"]
     assert {(s["in"], s["name"]) for s in schemes.values()} == {
         ("header", "x-functions-key"),
         ("query", "code"),
@@ -104,7 +103,7 @@ def test_responses_serialize_camel_case_matching_the_schema() -> None:
         },
         "error": None,
     }
-    schema = openapi.build()["components"]["schemas"]["UploadedImage"]
+    schema = openapi_spec.build()["components"]["schemas"]["UploadedImage"]
     assert set(schema["properties"]) == set(
         UploadedImage(file_name="a.jpg", size_bytes=1, url="u").model_dump(by_alias=True)
     )

@@ -30,6 +30,7 @@ from calendary.composition import use_settings
 from devhost.export import QUERY
 from devhost.testing import running_host
 from tests.e2e.stack import Stack, stack_settings
+from tests.faces import photos
 from tools.devstack import azurite
 from tools.fakes.replicate.config import Schedule
 from tools.fakes.replicate.testing import StubSite, running_fake, serve_app
@@ -139,6 +140,26 @@ def generation(s: Stack) -> None:
     export(s, instance_id, "generate_image")
 
 
+def generation_retried(s: Stack) -> None:
+    """1.2 with LikenessRetry on: trained on Obama's photos, the first image shows Biden (the
+    fake outputs face_recognition's test photos, `make faces`), so it is retried once."""
+    retry = {"min_training_images": 3, "likeness_retry": True}
+    s.services = use_settings(s.settings.model_copy(update=retry))
+    chat_id = chat()
+    s.upload_faces(chat_id, ("obama.jpg", "obama2.jpg", "obama3.jpg"))
+    started = s.train(chat_id)
+    s.wait_training(chat_id, instance_id=started["instanceId"])
+    s.fake.fake.set_output_image(photos.jpeg(photos.real("obama2.jpg")))
+    s.fake.fake.set_output_image(photos.jpeg(photos.real("biden.jpg")), seed=7)
+    body = {"userId": chat_id, "trainingId": started["trainingId"], "prompt": "TOK", "seed": 7}
+    generated = s.post("GenerateImage", body)
+    assert generated.status_code == 200, generated.text
+    instance_id = _instance_of(s, "generate_image", chat_id)
+    s.wait_instance(instance_id)
+    assert len(s.fake.fake.predictions()) == 2, "the first image was not retried"
+    export(s, instance_id, "generate_image_likeness_retry")
+
+
 def training_in_flight(s: Stack) -> None:
     """A training that waits for its webhook (hours, in production): the common in-flight case."""
     s.fake.fake.set_schedule(training=Schedule(starting=0.2, processing=3600))
@@ -168,6 +189,7 @@ SCENARIOS: list[tuple[Callable[[Stack], None], str]] = [
     (training_lost_webhook, "PT10M"),
     (training_rejected, "PT10M"),
     (generation, "PT10M"),
+    (generation_retried, "PT10M"),
     (training_in_flight, "PT24H"),  # at 1000x still 86 s: time enough to export it waiting
 ]
 

@@ -47,7 +47,7 @@ def explain(result: ReplayResult) -> str:
     )
 
 
-@pytest.mark.parametrize("version", ["1.0", "1.1"])
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
 def test_every_orchestration_has_goldens(version: str) -> None:
     mine = [p for p in HISTORIES if VERSIONS[key(p)] == version]
     names = {p.stem.split("_waiting")[0] for p in mine}

@@ -20,7 +20,6 @@ from calendary.replicate import (
     Training,
     TransportError,
     UnexpectedResponseError,
-    parse_training,
 )
 from calendary.replicate.errors import retry_hint
 from calendary.replicate.inputs import generation_input, training_input
@@ -119,18 +118,33 @@ async def test_transport_errors_are_retried_for_gets_only() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request.method)
-        if len(calls) < 3:
+        if len(calls) < 2:
             raise httpx.ConnectError("refused", request=request)
         return httpx.Response(200, json=PREDICTION)
 
     sleeps = RecordingSleep()
     async with make_client(handler, sleeps) as client:
         assert (await client.get_prediction("p")).id == PREDICTION["id"]
-        assert len(sleeps.calls) == 2
+        assert len(sleeps.calls) == 1
         calls.clear()
         with pytest.raises(TransportError):
             await client.create_prediction("a" * 64, {"prompt": "x"})
     assert calls == ["POST"]
+
+
+async def test_by_default_a_get_is_retried_once_then_left_to_the_caller() -> None:
+    """The caller's layer (Durable's policy) owns the retries: one failing call is 2 requests."""
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        return httpx.Response(503, headers={"Retry-After": "1"}, json={"detail": "down"})
+
+    sleeps = RecordingSleep()
+    async with make_client(handler, sleeps) as client:
+        with pytest.raises(ServerError):
+            await client.get_prediction("p")
+    assert len(calls) == 2 and sleeps.calls == [1.0]
 
 
 async def test_timeouts_become_transport_errors() -> None:
@@ -208,7 +222,7 @@ def test_models_parse_partial_and_unknown_fields() -> None:
     assert Prediction.model_validate(
         {**PREDICTION, "output": "data:image/png;base64,AA"}
     ).output_urls == ["data:image/png;base64,AA"]
-    training = parse_training(
+    training = Training.model_validate_json(
         b'{"id":"t","status":"succeeded","output":{"version":"o/n:'
         + b"b" * 64
         + b'","weights":"w"}}'

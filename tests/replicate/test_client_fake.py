@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import httpx
 import pytest
@@ -18,11 +19,10 @@ from calendary.replicate import (
     ReplicateClient,
     ServerError,
     TransportError,
-    parse_training,
     verify,
 )
 from calendary.replicate.inputs import generation_input, training_input
-from calendary.replicate.models import is_version_id, split_version
+from calendary.replicate.models import Training, split_version
 from tests.replicate.conftest import OWNER, RecordingSleep, download, ostris_settings
 from tools.fakes.replicate.testing import RunningFake, StubSite
 
@@ -40,7 +40,7 @@ async def trained_version(client: ReplicateClient, fake: RunningFake, site: Stub
 
 async def test_model_create_get_and_duplicate(client: ReplicateClient) -> None:
     created = await client.create_model(OWNER, "telegram_flux_1_1", description="User model")
-    assert (created.full_name, created.visibility, created.latest_version) == (
+    assert (f"{created.owner}/{created.name}", created.visibility, created.latest_version) == (
         "local/telegram_flux_1_1",
         "private",
         None,
@@ -68,12 +68,12 @@ async def test_training_succeeds_sets_latest_version_and_sends_signed_webhook(
     [post] = await site.await_posts(1)
     secret = await client.get_webhook_secret()
     verified = verify(post.headers, post.body, secret)
-    body = parse_training(post.body)
+    body = Training.model_validate_json(post.body)
     assert (post.query, body.id, body.status) == ("instanceId=abc", created.id, "succeeded")
     assert verified.id == post.headers["webhook-id"]
     assert body.output is not None and body.output.version is not None
     model, version_id = split_version(body.output.version)
-    assert model == "local/person-2" and is_version_id(version_id)
+    assert model == "local/person-2" and re.fullmatch("[0-9a-f]{64}", version_id) is not None
     latest = (await client.get_model(OWNER, "person-2")).latest_version
     assert latest is not None and latest.id == version_id
     assert body.output.weights is not None

@@ -1,3 +1,5 @@
+"""Fixtures for the storage tests: clients on Azurite and a blob store in a fresh container."""
+
 from collections.abc import Iterator
 
 import pytest

@@ -1,3 +1,5 @@
+"""The training archive: uploads stored uncompressed, identical on rebuild, bad sources refused."""
+
 import io
 import os
 import zipfile

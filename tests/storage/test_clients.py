@@ -1,3 +1,5 @@
+"""Storage clients: the development shorthand reaches Azurite; setup is idempotent."""
+
 from collections.abc import Iterator
 
 import pytest

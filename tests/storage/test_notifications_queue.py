@@ -1,3 +1,5 @@
+"""Notification queue messages are Base64 of UTF-8 JSON, as the queue trigger and N8N read them."""
+
 import base64
 import json
 

@@ -1,3 +1,5 @@
+"""The pending-upload blob: URLs read back by index; a missing one names no URL."""
+
 import pytest
 
 from calendary.storage.blobs import BlobStore

@@ -1,3 +1,5 @@
+"""Training and generation rows on Azurite: upsert, merge, large seeds, no SAS stored."""
+
 from datetime import UTC, datetime
 
 import pytest

@@ -1,3 +1,5 @@
+"""Request models: case-insensitive keys, the seed's defaults, and clear refusals of bad input."""
+
 import pytest
 from pydantic import ValidationError
 

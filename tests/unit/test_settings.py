@@ -1,5 +1,8 @@
+"""Settings read the app setting names, from the environment too, and parse their types."""
+
 from datetime import timedelta
 
+from calendary.domain.image_urls import ImageUrlPolicy
 from calendary.settings import Settings
 
 
@@ -13,7 +16,8 @@ def test_reads_app_setting_names_and_parses_types() -> None:
             "MinTrainingImages": "7",
         },
     )
-    assert settings.allowed_image_hosts == frozenset({"api.telegram.org", "127.0.0.1"})
+    policy = ImageUrlPolicy.from_setting(settings.image_url_allowed_hosts)
+    assert policy.allowed_hosts == frozenset({"api.telegram.org", "127.0.0.1"})
     assert settings.training_timeout == timedelta(hours=3)
     assert settings.min_training_images == 7
     assert "r8_secret" not in repr(settings)
@@ -26,3 +30,10 @@ def test_environment_variables_use_the_same_names(monkeypatch) -> None:
     settings = Settings()
     assert settings.replicate_owner == "alice"
     assert settings.generation_timeout == timedelta(minutes=2)
+
+
+def test_likeness_retry_is_off_unless_asked_for() -> None:
+    assert Settings(_env_file=None).likeness_retry_above is None
+    on = Settings(_env_file=None, **{"LikenessRetry": "true", "LikenessRetryDistance": "0.5"})
+    assert on.likeness_retry_above == 0.5
+    assert Settings(_env_file=None, LikenessRetry="1").likeness_retry_above == 0.6

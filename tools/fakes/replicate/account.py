@@ -9,10 +9,11 @@ from typing import Any
 import httpx
 
 from tools.fakes.replicate.config import FakeConfig
-from tools.fakes.replicate.delivery import FileStore
 from tools.fakes.replicate.faults import Faults
+from tools.fakes.replicate.files import FileStore
 from tools.fakes.replicate.jobs import Job
 from tools.fakes.replicate.ledger import Ledger
+from tools.fakes.replicate.outputs import OutputImages
 from tools.fakes.replicate.sender import WebhookSender
 
 
@@ -32,6 +33,7 @@ class Account:
         self.deleted_models: set[str] = set()
         self.jobs: dict[str, Job] = {}
         self.files = FileStore()
+        self.outputs = OutputImages()  # images tests chose for predictions
         self._http_client: httpx.AsyncClient | None = None
         # The sender reads the config late: tests and `/_fake/config` replace it while running.
         self.sender = WebhookSender(lambda: self.config, self.faults, self.ledger, self.http)

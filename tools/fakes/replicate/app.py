@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -20,6 +21,7 @@ from tools.fakes.replicate.expiry import expire
 from tools.fakes.replicate.faults import JobFailure, RequestFault, WebhookFault
 from tools.fakes.replicate.guard import http_exception
 from tools.fakes.replicate.models import model_json, register_trainers
+from tools.fakes.replicate.outputs import OutputRule, image_bytes
 from tools.fakes.replicate.routes import api_routes
 
 
@@ -72,6 +74,22 @@ class FakeReplicate:
 
     def fail_jobs(self, kind: str = "training", **options: Any) -> None:
         self.faults.add(JobFailure(kind=kind, **options))  # type: ignore[arg-type]
+
+    def set_output_image(
+        self,
+        image: bytes | str | Path,
+        *,
+        model: str | None = None,
+        prompt: str | None = None,
+        seed: int | None = None,
+    ) -> None:
+        """Predictions of `model` (owner/name) whose prompt contains `prompt` and run with `seed`
+        (each None: any) output this image (bytes or a file's path) instead of the drawn one."""
+        rule = OutputRule(image_bytes(image), model=model, prompt=prompt, seed=seed)
+        self._account.outputs.add(rule)
+
+    def clear_output_images(self) -> None:
+        self._account.outputs.clear()
 
     def clear_faults(self) -> None:
         self.faults.clear()

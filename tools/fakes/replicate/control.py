@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tools.fakes.replicate.config import Schedule
-from tools.fakes.replicate.faults import JobFailure, RequestFault, WebhookFault
+from tools.fakes.replicate.config import FakeConfig, Schedule
+from tools.fakes.replicate.faults import Faults, JobFailure, RequestFault, WebhookFault
+from tools.fakes.replicate.ledger import Ledger
 
-if TYPE_CHECKING:
-    from tools.fakes.replicate.app import FakeReplicate
+
+class Steerable(Protocol):
+    """What the control routes steer: `FakeReplicate`, named here so the two modules do not
+    import each other."""
+
+    faults: Faults
+    ledger: Ledger
+    config: FakeConfig
+    clock_offset: float
+
+    def clear_faults(self) -> None: ...
+    def advance_clock(self, seconds: float) -> None: ...
+    def reset(self) -> None: ...
+    def trainings(self) -> list[dict[str, Any]]: ...
+    def predictions(self) -> list[dict[str, Any]]: ...
 
 
 class ConfigUpdate(BaseModel):
@@ -23,11 +37,20 @@ class ConfigUpdate(BaseModel):
     webhook_retry_delays: tuple[float, ...] | None = None
 
 
+class OutputImage(BaseModel):
+    """An image file on the fake's machine that matching predictions output (see `outputs`)."""
+
+    path: str
+    model: str | None = None
+    prompt: str | None = None
+    seed: int | None = None
+
+
 class ClockAdvance(BaseModel):
     seconds: float
 
 
-def control_routes(fake: FakeReplicate) -> list[Route]:
+def control_routes(fake: Steerable) -> list[Route]:
     async def parse(request: Request, model: type[BaseModel]) -> BaseModel | Response:
         try:
             return model.model_validate_json(await request.body() or b"{}")
@@ -70,6 +93,20 @@ def control_routes(fake: FakeReplicate) -> list[Route]:
         fake.advance_clock(advance.seconds)  # type: ignore[attr-defined]
         return JSONResponse({"offset": fake.clock_offset})
 
+    async def outputs(request: Request) -> Response:
+        if request.method == "DELETE":
+            fake.clear_output_images()
+            return JSONResponse({"cleared": True})
+        chosen = await parse(request, OutputImage)
+        if isinstance(chosen, Response):
+            return chosen
+        assert isinstance(chosen, OutputImage)
+        try:
+            fake.set_output_image(chosen.path, **chosen.model_dump(exclude={"path"}))
+        except OSError as exc:
+            return JSONResponse({"error": f"cannot read {chosen.path}: {exc}"}, status_code=400)
+        return JSONResponse({"added": True}, status_code=201)
+
     async def reset(_request: Request) -> Response:
         fake.reset()
         return JSONResponse({"reset": True})
@@ -85,6 +122,7 @@ def control_routes(fake: FakeReplicate) -> list[Route]:
         Route("/_fake/ledger", ledger, methods=["GET"]),
         Route("/_fake/config", config, methods=["GET", "POST"]),
         Route("/_fake/clock", clock, methods=["POST"]),
+        Route("/_fake/outputs", outputs, methods=["POST", "DELETE"]),
         Route("/_fake/reset", reset, methods=["POST"]),
         Route("/_fake/jobs", jobs, methods=["GET"]),
     ]

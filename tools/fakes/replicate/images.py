@@ -1,4 +1,5 @@
-"""Deterministic stand-in images: the prompt drawn on a gradient coloured by the seed."""
+"""Deterministic stand-in images: the prompt drawn on a gradient coloured by the seed, or an
+image a test chose (`outputs`) fitted to the requested size and format."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 import random
 import textwrap
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 _PIL_FORMATS = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
@@ -52,6 +53,20 @@ def render(
         draw.text((size[0] // 16 + 2, y + 2), line, fill=(0, 0, 0), font=font)
         draw.text((size[0] // 16, y), line, fill=(255, 255, 255), font=font)
         y += int(font_size * 1.3)
+    return _encode(image, output_format, quality)
+
+
+def fitted(
+    data: bytes, size: tuple[int, int], output_format: str = "jpg", quality: int = 80
+) -> bytes:
+    """A chosen image scaled into the output's size (as FLUX sizes it), padded rather than
+    cropped: a crop could cut off the face the test chose it for."""
+    with Image.open(io.BytesIO(data)) as source:
+        image = ImageOps.pad(source.convert("RGB"), size, color=(128, 128, 128))
+    return _encode(image, output_format, quality)
+
+
+def _encode(image: Image.Image, output_format: str, quality: int) -> bytes:
     buffer = io.BytesIO()
     options = {} if output_format == "png" else {"quality": quality}
     image.save(buffer, _PIL_FORMATS[output_format], **options)

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from tools.fakes.replicate import lifecycle, problems, schemas
 from tools.fakes.replicate.account import Account
 from tools.fakes.replicate.expiry import expire
-from tools.fakes.replicate.images import CONTENT_TYPES, dimensions, render
+from tools.fakes.replicate.images import CONTENT_TYPES, dimensions, fitted, render
 from tools.fakes.replicate.jobs import Job
 from tools.fakes.replicate.models import trained_model_of, version_schema
 from tools.fakes.replicate.validation import field, json_body, webhook_problems
@@ -98,9 +98,12 @@ class PredictionApi:
             values["aspect_ratio"], values["megapixels"], values.get("width"), values.get("height")
         )
         fmt = values["output_format"]
+        chosen = account.outputs.pick(job.model, values["prompt"], seed)
         images = await asyncio.to_thread(
             lambda: [
                 render(values["prompt"], seed, i, size, fmt, values["output_quality"])
+                if chosen is None
+                else fitted(chosen, size, fmt, values["output_quality"])
                 for i in range(values["num_outputs"])
             ]
         )

@@ -7,26 +7,24 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
+from tools.fakes.telegram.bot import Bot
 from tools.fakes.telegram.objects import bot_user
 from tools.fakes.telegram.protocol import BotApiError, flag, json_param
 from tools.fakes.telegram.updates import Webhook
-
-if TYPE_CHECKING:
-    from tools.fakes.telegram.app import FakeTelegram
 
 Answer = tuple[Any, str | None]
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 MAX_POLL_SECONDS = 50
 
 
-def get_me(fake: FakeTelegram, token: str, params: dict[str, Any]) -> Answer:
+def get_me(fake: Bot, token: str, params: dict[str, Any]) -> Answer:
     return bot_user(token, fake.bot_username, fake.bot_name), None
 
 
-def set_webhook(fake: FakeTelegram, token: str, params: dict[str, Any]) -> Answer:
+def set_webhook(fake: Bot, token: str, params: dict[str, Any]) -> Answer:
     url = str(params.get("url") or "")
     drop = flag(params.get("drop_pending_updates"))
     if not url:
@@ -50,17 +48,17 @@ def set_webhook(fake: FakeTelegram, token: str, params: dict[str, Any]) -> Answe
     return True, "Webhook was set"
 
 
-def delete_webhook(fake: FakeTelegram, token: str, params: dict[str, Any]) -> Answer:
+def delete_webhook(fake: Bot, token: str, params: dict[str, Any]) -> Answer:
     had = fake.updates.webhook is not None
     fake.updates.set_webhook(None, drop_pending=flag(params.get("drop_pending_updates")))
     return True, "Webhook was deleted" if had else "Webhook is already deleted"
 
 
-def get_webhook_info(fake: FakeTelegram, token: str, params: dict[str, Any]) -> Answer:
+def get_webhook_info(fake: Bot, token: str, params: dict[str, Any]) -> Answer:
     return fake.updates.info_json(), None
 
 
-def get_file(fake: FakeTelegram, token: str, params: dict[str, Any]) -> Answer:
+def get_file(fake: Bot, token: str, params: dict[str, Any]) -> Answer:
     file_id = str(params.get("file_id") or "")
     if not file_id:
         raise BotApiError(400, "Bad Request: file_id is empty")
@@ -70,7 +68,7 @@ def get_file(fake: FakeTelegram, token: str, params: dict[str, Any]) -> Answer:
     return stored.file_json(), None
 
 
-async def get_updates(fake: FakeTelegram, token: str, params: dict[str, Any]) -> Answer:
+async def get_updates(fake: Bot, token: str, params: dict[str, Any]) -> Answer:
     """Long polling: answers as soon as an update waits, or after `timeout` seconds."""
     if fake.updates.webhook is not None:
         raise BotApiError(

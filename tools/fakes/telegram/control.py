@@ -9,20 +9,18 @@ delivery, and `POST /_fake/faults` makes the next Bot API calls fail.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tools.fakes.telegram.bot import Steerable
 from tools.fakes.telegram.files import NotAnImage
 from tools.fakes.telegram.forms import FormError, UploadedFile, parse_multipart
 
-if TYPE_CHECKING:
-    from tools.fakes.telegram.app import FakeTelegram
 
-
-def routes(fake: FakeTelegram) -> list[Route]:
+def routes(fake: Steerable) -> list[Route]:
     async def sent(request: Request) -> JSONResponse:
         chat_id = request.query_params.get("chat_id")
         messages = fake.sent_to(chat_id) if chat_id is not None else list(fake.sent)

@@ -4,19 +4,17 @@ checks, and the download a URL send implies."""
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from tools.fakes.telegram.bot import Bot
 from tools.fakes.telegram.files import NotAnImage, StoredFile
 from tools.fakes.telegram.forms import UploadedFile
 from tools.fakes.telegram.markdown import visible_text
 from tools.fakes.telegram.protocol import BotApiError
 from tools.fakes.telegram.records import SentMessage
-
-if TYPE_CHECKING:
-    from tools.fakes.telegram.app import FakeTelegram
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024  # photos sent by URL
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # photos uploaded
@@ -40,7 +38,7 @@ CHAT_ACTIONS = frozenset(
 )
 
 
-def check_chat(fake: FakeTelegram, chat_id: str) -> None:
+def check_chat(fake: Bot, chat_id: str) -> None:
     if not chat_id:
         raise BotApiError(400, "Bad Request: chat_id is empty")
     exists = chat_id.lstrip("-").isdigit() and (
@@ -52,7 +50,7 @@ def check_chat(fake: FakeTelegram, chat_id: str) -> None:
         raise BotApiError(403, "Forbidden: bot was blocked by the user")
 
 
-def send_message(fake: FakeTelegram, chat_id: str, params: dict[str, Any]) -> SentMessage:
+def send_message(fake: Bot, chat_id: str, params: dict[str, Any]) -> SentMessage:
     check_chat(fake, chat_id)
     text = str(params.get("text") or "")
     if not text.strip():
@@ -66,7 +64,7 @@ def send_message(fake: FakeTelegram, chat_id: str, params: dict[str, Any]) -> Se
     )
 
 
-async def send_photo(fake: FakeTelegram, chat_id: str, params: dict[str, Any]) -> SentMessage:
+async def send_photo(fake: Bot, chat_id: str, params: dict[str, Any]) -> SentMessage:
     check_chat(fake, chat_id)
     photo = params.get("photo")
     caption, parse_mode = _caption(params)
@@ -102,7 +100,7 @@ async def send_photo(fake: FakeTelegram, chat_id: str, params: dict[str, Any]) -
     )
 
 
-async def send_document(fake: FakeTelegram, chat_id: str, params: dict[str, Any]) -> SentMessage:
+async def send_document(fake: Bot, chat_id: str, params: dict[str, Any]) -> SentMessage:
     check_chat(fake, chat_id)
     document = params.get("document")
     caption, parse_mode = _caption(params)
@@ -142,13 +140,13 @@ async def send_document(fake: FakeTelegram, chat_id: str, params: dict[str, Any]
     )
 
 
-def send_chat_action(fake: FakeTelegram, chat_id: str, params: dict[str, Any]) -> None:
+def send_chat_action(fake: Bot, chat_id: str, params: dict[str, Any]) -> None:
     check_chat(fake, chat_id)
     if str(params.get("action") or "") not in CHAT_ACTIONS:
         raise BotApiError(400, "Bad Request: wrong parameter action in request")
 
 
-def document_json(fake: FakeTelegram, stored: StoredFile, file_name: str) -> dict[str, Any]:
+def document_json(fake: Bot, stored: StoredFile, file_name: str) -> dict[str, Any]:
     """A `Document`; an image gets the thumbnail Telegram makes for it."""
     body: dict[str, Any] = {"file_name": file_name, "mime_type": stored.mime_type}
     thumbnail = fake.files.add_document_thumbnail(stored.content)
@@ -166,7 +164,7 @@ def _caption(params: dict[str, Any]) -> tuple[str, str]:
     return caption, parse_mode
 
 
-def _photo_sizes(fake: FakeTelegram, content: bytes, not_an_image: str) -> tuple[StoredFile, ...]:
+def _photo_sizes(fake: Bot, content: bytes, not_an_image: str) -> tuple[StoredFile, ...]:
     try:
         return fake.files.add_photo(content)
     except NotAnImage:

@@ -9,13 +9,11 @@ from __future__ import annotations
 import itertools
 import posixpath
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from tools.fakes.telegram.bot import Bot
 from tools.fakes.telegram.methods import document_json
 from tools.fakes.telegram.objects import chat, command_entities, sender
-
-if TYPE_CHECKING:
-    from tools.fakes.telegram.app import FakeTelegram
 
 # Telegram's media group ids are long decimal strings.
 _media_groups = itertools.count(13_700_000_000_000_001)
@@ -25,7 +23,7 @@ def new_media_group_id() -> str:
     return str(next(_media_groups))
 
 
-def base_message(fake: FakeTelegram, chat_id: int, from_id: int | None) -> dict[str, Any]:
+def base_message(fake: Bot, chat_id: int, from_id: int | None) -> dict[str, Any]:
     return {
         "message_id": fake.next_message_id(),
         "from": sender(from_id if from_id is not None else _member(chat_id)),
@@ -35,7 +33,7 @@ def base_message(fake: FakeTelegram, chat_id: int, from_id: int | None) -> dict[
 
 
 def photo_message(
-    fake: FakeTelegram,
+    fake: Bot,
     chat_id: int,
     image: bytes,
     caption: str | None,
@@ -53,7 +51,7 @@ def photo_message(
 
 
 def document_message(
-    fake: FakeTelegram,
+    fake: Bot,
     chat_id: int,
     content: bytes,
     file_name: str,
@@ -69,9 +67,7 @@ def document_message(
     return message
 
 
-def text_message(
-    fake: FakeTelegram, chat_id: int, text: str, from_id: int | None
-) -> dict[str, Any]:
+def text_message(fake: Bot, chat_id: int, text: str, from_id: int | None) -> dict[str, Any]:
     message = base_message(fake, chat_id, from_id)
     message["text"] = text
     if entities := command_entities(text):

@@ -1,7 +1,7 @@
 """OpenAPI 3.1 document of the HTTP API, built from the route table and the pydantic models.
 
 The same models validate requests and shape responses, so the document cannot drift from the code.
-`python -m calendary.openapi [path]` writes it (default `docs/openapi.json`; `make openapi`).
+`python -m api.openapi_spec [path]` writes it (default `docs/openapi.json`; `make openapi`).
 """
 
 from __future__ import annotations
@@ -60,7 +60,10 @@ RESPONSES: dict[str, dict[int, Outcome]] = {
         409: Outcome("A training of this chat is already active.", r.ErrorResponse),
         500: WORKFLOW_FAILED,
         502: Outcome("Replicate refused to create the model or the training.", r.ErrorResponse),
-        503: Outcome("ReplicateOwner is not configured.", r.ErrorResponse),
+        503: Outcome(
+            "ReplicateOwner is not configured, or the trainer's input schema cannot be read.",
+            r.ErrorResponse,
+        ),
     },
     routes.GENERATE_IMAGE.name: {
         200: Outcome("Image generated and stored.", r.ApiResponse[r.GenerateImageData]),
@@ -71,9 +74,11 @@ RESPONSES: dict[str, dict[int, Outcome]] = {
         409: Outcome("The training has not succeeded.", r.ErrorResponse),
         500: WORKFLOW_FAILED,
         502: Outcome(
-            "Replicate could not generate the image; data names the failed generation.",
+            "Replicate could not generate the image (data names the failed generation), or the "
+            "model publishes no usable input schema.",
             r.ApiResponse[r.GenerateImageData],
         ),
+        503: Outcome("Replicate is unavailable; try again.", r.ErrorResponse),
     },
     routes.REPLICATE_WEBHOOK.name: {
         200: Outcome(
@@ -82,6 +87,9 @@ RESPONSES: dict[str, dict[int, Outcome]] = {
         ),
         400: Outcome("Malformed body or missing instanceId.", r.ErrorResponse),
         401: Outcome("Bad or missing webhook signature.", r.ErrorResponse),
+        503: Outcome(
+            "The workflow could not be reached; Replicate delivers again.", r.ErrorResponse
+        ),
     },
     routes.CHAT_STATUS.name: {
         200: Outcome("Latest training and counts.", r.ApiResponse[r.ChatStatusData]),
