@@ -103,7 +103,8 @@ def test_expiry_of_a_chat_without_a_record_does_nothing(start: Start) -> None:
     run.answer(only(run.run(), "entity chat.get"), chat_read(None))
     assert run.run() == []
     assert run.output == {"photos": 0, "faces": 0, "generations": 0, "generated_blobs": 0,
-                          "archives": 0, "generation_rows": 0, "histories": 0}  # fmt: skip
+                          "archives": 0, "generation_rows": 0, "histories": 0,
+                          "rechecked": 0}  # fmt: skip
 
 
 def test_expiry_forgets_first_then_deletes_what_the_record_no_longer_lists(start: Start) -> None:
@@ -121,7 +122,8 @@ def test_expiry_forgets_first_then_deletes_what_the_record_no_longer_lists(start
          {"instances": 2})  # fmt: skip
     assert run.run() == []
     assert run.output == {"photos": 1, "faces": 1, "generations": 2, "generated_blobs": 4,
-                          "archives": 1, "generation_rows": 2, "histories": 2}  # fmt: skip
+                          "archives": 1, "generation_rows": 2, "histories": 2,
+                          "rechecked": 0}  # fmt: skip
 
 
 def test_expiry_keeps_the_archives_when_none_expired(start: Start) -> None:

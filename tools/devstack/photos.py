@@ -51,7 +51,11 @@ class PhotoServer:
     """The fake Telegram (`tools.fakes.telegram`) on 127.0.0.1 in a background thread: the Bot
     API of a bot whose token is `BOT_TOKEN`, holding the sample photos as its files
     `photos/file_N.jpg`, so a photo URL is a Telegram file URL and n8n's Telegram nodes can use
-    the same server."""
+    the same server.
+
+    It is uvicorn (not a stdlib server with a listen backlog of 5): its backlog is uvicorn's
+    2048, so a load run's 300 concurrent downloads all connect at once
+    (`tests/devstack/test_photos.py` holds it to that)."""
 
     def __init__(self, port: int = 0) -> None:
         self.telegram = FakeTelegram(tokens=frozenset({BOT_TOKEN}))

@@ -15,45 +15,40 @@ from typing import Any
 
 from devhost import history as h
 from devhost.clock import Clock
-from devhost.instance import Instance
+from devhost.completion import Complete
 from devhost.invoke import run_activity
 from devhost.loader import FunctionIndex
-from devhost.steps import Step
-from devhost.store import Store
+from devhost.tasks import Tasks
 
 log = logging.getLogger("devhost")
 
 
-class ActivityDispatch:
-    """Part of the Engine (a mixin): the attributes below are the engine's."""
+class Activities:
+    """Runs activity work rows; `pool` also serves the app's other sync functions."""
 
-    index: FunctionIndex
-    store: Store
-    clock: Clock
-    active: dict[str, Instance]
-    activity_pool: ThreadPoolExecutor
-    _send: Callable[..., None]
-    _spawn: Callable[[Any], None]
-    client_binding: Callable[[], str]
-
-    def schedule_activity(
-        self, step: Step, instance: Instance, task_id: int, action: dict[str, Any]
+    def __init__(
+        self,
+        index: FunctionIndex,
+        clock: Clock,
+        tasks: Tasks,
+        client_binding: Callable[[], str],
+        complete: Complete,
     ) -> None:
-        payload = {
-            "instance_id": instance.instance_id,
-            "execution_id": instance.execution_id,
-            "task_id": task_id,
-            "name": action["functionName"],
-            "input": action.get("input"),
-        }
-        work_id = step.tx.add_work("activity", instance.instance_id, payload)
-        step.after.append(lambda: self._start_activity(work_id, payload))
+        self._index = index
+        self._clock = clock
+        self._tasks = tasks
+        self._client_binding = client_binding
+        self._complete = complete
+        self.pool = ThreadPoolExecutor(max_workers=100, thread_name_prefix="activity")
 
-    def _start_activity(self, work_id: int, payload: dict[str, Any]) -> None:
-        self._spawn(self._run_activity(work_id, payload))
+    def start(self, work_id: int, payload: dict[str, Any]) -> None:
+        self._tasks.spawn(self._run(work_id, payload))
 
-    async def _run_activity(self, work_id: int, payload: dict[str, Any]) -> None:
-        activity = self.index.activity(payload["name"])
+    def stop(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    async def _run(self, work_id: int, payload: dict[str, Any]) -> None:
+        activity = self._index.activity(payload["name"])
         started = time.perf_counter()
         if activity is None:
             ok, text, details = False, f"The function '{payload['name']}' doesn't exist.", ""
@@ -61,28 +56,20 @@ class ActivityDispatch:
             ok, text, details = await run_activity(
                 activity,
                 payload["input"],
-                self.activity_pool,
+                self.pool,
                 uuid.uuid4().hex,
-                self.client_binding() if activity.client_param else None,
+                self._client_binding() if activity.client_param else None,
             )
         log.info(
             "Executed 'Functions.%s' (%s, Id=%s, Duration=%.0fms)",
             payload["name"], "Succeeded" if ok else "Failed", payload["instance_id"],
             (time.perf_counter() - started) * 1000,
         )  # fmt: skip
-        now = self.clock.now()
+        now = self._clock.now()
         task_id = payload["task_id"]
         event = (
             h.task_completed(now, task_id, text)
             if ok
             else h.task_failed(now, task_id, text, details)
         )
-        instance = self.active.get(payload["instance_id"])
-        with self.store.transaction() as tx:
-            tx.delete_work(work_id)
-            if instance is None or instance.execution_id != payload["execution_id"]:
-                return
-            step = Step(tx)
-            self._send(instance.instance_id, event, instance.execution_id, step=step)
-        for run in step.after:
-            run()
+        self._complete(work_id, payload, event)

@@ -1,12 +1,13 @@
 """The orchestration engine: instances, inboxes and episodes, on one event loop.
 
-Activities, timers and entities are dispatched by the mixins in `activity_dispatch`,
-`timer_dispatch` and `entity_dispatch`; what one step changes is a `steps.Step`.
+What a step does is decided by pure rules (`devhost.decide`) and written by `apply`, the one
+place that turns a step's effects into store rows, in one transaction, before anything that
+depends on them starts. Activities, timers and entities are collaborators the engine holds
+(`activity_dispatch`, `timer_dispatch`, `entity_dispatch`).
 
 An episode is OrchestratorStarted + the new events. While a retry is in flight an instance takes
 one inbox message per episode, which keeps the host's sequence numbers in step with the SDK (it
 numbers retry timers while replaying); otherwise it takes every deliverable message at once.
-All state changes of a step are committed in one store transaction before its side effects start.
 """
 
 from __future__ import annotations
@@ -20,24 +21,36 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from devhost import decide
 from devhost import history as h
-from devhost.activity_dispatch import ActivityDispatch
+from devhost.activity_dispatch import Activities
 from devhost.binding import client_binding
 from devhost.clock import Clock
-from devhost.entity_dispatch import EntityDispatch
+from devhost.effects import (
+    Decision,
+    Effect,
+    QueueEntityOp,
+    SendMessage,
+    StartOrchestration,
+    WorkDone,
+)
+from devhost.entities import entity_id
+from devhost.entity_dispatch import Entities
 from devhost.instance import ACTIVE, TERMINAL, Instance, Message
+from devhost.invoke import invoke_orchestrator
 from devhost.loader import FunctionIndex
-from devhost.steps import EpisodeStat, Step
-from devhost.store import Store, Transaction, WorkItem
-from devhost.timer_dispatch import TimerDispatch
-from devhost.timers import TimerQueue
-from devhost.versioning import MISMATCH_MESSAGE, MISMATCH_TYPE, Versioning
+from devhost.steps import EpisodeStat
+from devhost.store import Store, WorkItem
+from devhost.tasks import Tasks
+from devhost.timer_dispatch import Timers
+from devhost.versioning import Versioning
+from devhost.writer import StepWriter
 
 log = logging.getLogger("devhost")
 
 
-class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
-    """Instances, their inboxes and episodes; activities, timers and entities via the mixins."""
+class Engine:
+    """Instances, their inboxes and episodes; activities, timers and entities by collaborators."""
 
     def __init__(
         self,
@@ -52,21 +65,29 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
         self.clock = clock
         self.hub_name = hub_name
         self.versioning = versioning or Versioning()
+        self.catalog = decide.Catalog(
+            index.activities.keys(), index.orchestrator_names, self.versioning.default_version
+        )
         self.active: dict[str, Instance] = {}
         self.stats: list[EpisodeStat] = []
         self.on_episode: Callable[[EpisodeStat], None] | None = None
+        self.tasks = Tasks()
         self._replay_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="replay")
-        self.activity_pool = ThreadPoolExecutor(max_workers=100, thread_name_prefix="activity")
+        self.activities = Activities(index, clock, self.tasks, self.client_binding, self._complete)
+        self.timers = Timers(clock, self.tasks, self._complete)
+        self.entities = Entities(index, store, clock, self.tasks, self._replay_pool, self.apply)
+        self._writer = StepWriter(
+            clock, self.active, self.wake, self.activities, self.timers, self.entities
+        )
         self._draining: set[str] = set()
-        self._entity_queues: dict[str, list[WorkItem]] = {}
-        self._entity_busy: set[str] = set()
-        self._timers: TimerQueue | None = None
-        self._timer_work: dict[int, dict[str, Any]] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
         self.loop: asyncio.AbstractEventLoop | None = None
         # Where the host listens, once it does: the durable client binding of non-HTTP
         # functions (activities, timers) points there.
         self.origin = "http://127.0.0.1:7071"
+
+    @property
+    def activity_pool(self) -> ThreadPoolExecutor:
+        return self.activities.pool
 
     def client_binding(self) -> str:
         return client_binding(self.origin, self.hub_name)
@@ -75,8 +96,7 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
     async def start(self) -> None:
         """Load every unfinished instance and resume all pending work."""
         self.loop = asyncio.get_running_loop()
-        self._timers = TimerQueue(self.clock, self._fire_timer)
-        self._spawn(self._timers.run())
+        self.timers.start()
         latest = ""
         for row in self.store.instances(statuses=sorted(ACTIVE)):
             instance = Instance.from_row(
@@ -89,7 +109,7 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
         for item in self.store.work():
             self._resume(item)
         for instance_id in list(self.active):
-            self._wake(instance_id)
+            self.wake(instance_id)
 
     def _resume(self, item: WorkItem) -> None:
         p = item.payload
@@ -100,32 +120,43 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
                     Message(item.id, p["event"], p.get("execution_id"), p.get("external", False))
                 )
         elif item.kind == "activity":
-            self._start_activity(item.id, p)
+            self.activities.start(item.id, p)
         elif item.kind == "timer":
-            self._arm(item.id, p)
+            self.timers.arm(item.id, p)
         elif item.kind == "entity_op":
-            self._entity_queues.setdefault(item.owner, []).append(item)
-            self._wake_entity(item.owner)
+            self.entities.enqueue(item)
 
     async def stop(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.tasks.cancel_all()
         self._replay_pool.shutdown(wait=False, cancel_futures=True)
-        self.activity_pool.shutdown(wait=False, cancel_futures=True)
+        self.activities.stop()
 
-    def _spawn(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
+    # -- the one place a step is written ---------------------------------------------------------
+    def apply(
+        self,
+        effects: list[Effect] | tuple[Effect, ...] = (),
+        episode: tuple[Instance, list[Message], Decision] | None = None,
+    ) -> None:
+        """Write a step in one transaction; once committed, start what depends on it.
 
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("devhost internal error", exc_info=task.exception())
+        `episode`: an orchestration's step, the inbox messages it consumed and its decision.
+        """
+        after: list[Callable[[], None]] = []
+        with self.store.transaction() as tx:
+            for effect in effects:
+                self._writer.write(tx, effect, after)
+            if episode is not None:
+                self._writer.write_episode(tx, *episode, after)
+        for run in after:
+            run()
 
-    def _now(self) -> str:
-        return h.timestamp(self.clock.now())
+    def _complete(self, work_id: int, payload: dict[str, Any], event: h.Event) -> None:
+        """Finished work answers its orchestration, unless that execution is gone."""
+        instance = self.active.get(payload["instance_id"])
+        effects: list[Effect] = [WorkDone(work_id)]
+        if instance is not None and instance.execution_id == payload["execution_id"]:
+            effects.append(SendMessage(instance.instance_id, event, instance.execution_id))
+        self.apply(effects)
 
     # -- client operations -----------------------------------------------------------------------
     def start_new(
@@ -141,43 +172,8 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
         instance_id = instance_id or uuid.uuid4().hex
         if version is None:
             version = self.versioning.default_version
-        with self.store.transaction() as tx:
-            step = Step(tx)
-            self._create_instance(step, real, instance_id, input_text, None, version)
-        for run in step.after:
-            run()
+        self.apply([StartOrchestration(real, instance_id, input_text, None, version)])
         return instance_id
-
-    def _create_instance(
-        self,
-        step: Step,
-        name: str,
-        instance_id: str,
-        input_text: str | None,
-        parent: dict[str, Any] | None,
-        version: str,
-    ) -> None:
-        # An existing instance with this id is replaced, like the extension's default.
-        step.tx.purge_instance(instance_id)
-        now = self._now()
-        instance = Instance(
-            instance_id, name, uuid.uuid4().hex, "Pending", input_text, now, now, parent=parent,
-            version=version,
-        )  # fmt: skip
-        step.tx.put_instance(instance.row())
-        started = h.execution_started(
-            self.clock.now(), name, instance_id, instance.execution_id, input_text,
-            h.parent_instance(parent), version,
-        )  # fmt: skip
-        payload = {"event": started, "execution_id": instance.execution_id}
-        work_id = step.tx.add_work("message", instance_id, payload)
-
-        def register() -> None:
-            self.active[instance_id] = instance
-            instance.inbox.append(Message(work_id, started, instance.execution_id))
-            self._wake(instance_id)
-
-        step.after.append(register)
 
     def raise_event(self, instance_id: str, name: str, input_text: str | None) -> int:
         """202 accepted, 404 unknown, 410 finished."""
@@ -185,24 +181,14 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
         if instance is None:
             return 410 if self.store.instance(instance_id) else 404
         event = h.event_raised(self.clock.now(), name, input_text)
-        self._send(instance_id, event, None, external=True)
+        self.apply([SendMessage(instance_id, event, None, external=True)])
         return 202
 
     def terminate(self, instance_id: str, reason: str | None) -> int:
         instance = self.active.get(instance_id)
         if instance is None:
             return 410 if self.store.instance(instance_id) else 404
-        with self.store.transaction() as tx:
-            # DTFx runs a step for it: the orchestration completes as Terminated, with the reason.
-            now = self.clock.now()
-            step = Step(tx)
-            step.events.append(h.event(h.EventType.ORCHESTRATOR_STARTED, now))
-            step.events.append(h.event(h.EventType.EXECUTION_TERMINATED, now, Input=reason))
-            self._finish(step, instance, "Terminated", json.dumps(reason))
-            step.events.append(h.event(h.EventType.ORCHESTRATOR_COMPLETED, now))
-            self._commit_instance(step, instance)
-        for run in step.after:
-            run()
+        self.apply(episode=(instance, [], decide.terminated(instance, reason, self.clock.now())))
         log.info("Terminated '%s' (Id=%s)", instance.name, instance_id)
         return 202
 
@@ -215,9 +201,9 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
         elif not suspended and instance.status == "Suspended":
             instance.status = "Running"
         with self.store.transaction() as tx:
-            instance.updated = self._now()
+            instance.updated = h.timestamp(self.clock.now())
             tx.put_instance(instance.row())
-        self._wake(instance_id)
+        self.wake(instance_id)
         return 202
 
     def purge(self, instance_id: str) -> bool:
@@ -228,40 +214,16 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
             tx.purge_instance(instance_id)
         return True
 
-    # -- messages and episodes -------------------------------------------------------------------
-    def _send(
-        self,
-        instance_id: str,
-        event: dict[str, Any],
-        execution_id: str | None,
-        external: bool = False,
-        step: Step | None = None,
-    ) -> None:
-        payload = {"event": event, "execution_id": execution_id, "external": external}
+    def signal_entity(self, name: str, key: str, operation: str, input_text: str | None) -> None:
+        op = {"op": operation, "input": input_text, "signal": True}
+        self.apply([QueueEntityOp(entity_id(name, key), op)])
 
-        def write(tx: Transaction) -> Callable[[], None]:
-            work_id = tx.add_work("message", instance_id, payload)
-
-            def deliver() -> None:
-                instance = self.active.get(instance_id)
-                if instance is not None:
-                    instance.inbox.append(Message(work_id, event, execution_id, external))
-                    self._wake(instance_id)
-
-            return deliver
-
-        if step is not None:
-            step.after.append(write(step.tx))
-            return
-        with self.store.transaction() as tx:
-            deliver = write(tx)
-        deliver()
-
-    def _wake(self, instance_id: str) -> None:
+    # -- inboxes and episodes --------------------------------------------------------------------
+    def wake(self, instance_id: str) -> None:
         if instance_id in self._draining:
             return
         self._draining.add(instance_id)
-        self._spawn(self._drain(instance_id))
+        self.tasks.spawn(self._drain(instance_id))
 
     async def _drain(self, instance_id: str) -> None:
         try:
@@ -300,21 +262,17 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
             if single or len(chosen) >= limit:
                 break
         if stale:
-            with self.store.transaction() as tx:
-                for message in stale:
-                    tx.delete_work(message.work_id)
-                    instance.inbox.remove(message)
+            for message in stale:
+                instance.inbox.remove(message)
+            self.apply([WorkDone(message.work_id) for message in stale])
         return chosen
 
     async def _episode(self, instance: Instance, messages: list[Message]) -> None:
-        from devhost.episode import apply_state, invoke_orchestrator
-
         started = time.perf_counter()
-        events = [m.event for m in messages]
         opened = h.event(h.EventType.ORCHESTRATOR_STARTED, self.clock.now())
+        events = [opened, *(m.event for m in messages)]
+        context = instance.context_json([json.dumps(e) for e in events])
         handle = self.index.orchestrator(instance.name)
-        new_texts = [json.dumps(e) for e in [opened, *events]]
-        context = instance.context_json(new_texts)
         loop = asyncio.get_running_loop()
         replay_started = time.perf_counter()
         outcome = await loop.run_in_executor(
@@ -323,17 +281,9 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
         replay_seconds = time.perf_counter() - replay_started
         if self.active.get(instance.instance_id) is not instance or instance.status in TERMINAL:
             return  # terminated or purged while the orchestrator ran
-        with self.store.transaction() as tx:
-            step = Step(tx, events=[opened, *events])
-            for message in messages:
-                tx.delete_work(message.work_id)
-                instance.inbox.remove(message)
-            if instance.status == "Pending":
-                instance.status = "Running"
-            apply_state(self, step, instance, outcome)
-            self._commit_instance(step, instance)
-        for run in step.after:
-            run()
+        now = self.clock.now()
+        decision = decide.orchestrator_step(instance, events, outcome, self.catalog, now)
+        self.apply(episode=(instance, messages, decision))
         stat = EpisodeStat(
             instance.instance_id, len(instance.history), replay_seconds,
             time.perf_counter() - started,
@@ -362,74 +312,7 @@ class Engine(ActivityDispatch, TimerDispatch, EntityDispatch):
             )  # fmt: skip
             return False
         opened = h.event(h.EventType.ORCHESTRATOR_STARTED, self.clock.now())
-        failure = {"ErrorType": MISMATCH_TYPE, "ErrorMessage": MISMATCH_MESSAGE,
-                   "StackTrace": None, "InnerFailure": None, "IsNonRetriable": True}  # fmt: skip
-        with self.store.transaction() as tx:
-            step = Step(tx, events=[opened, *(m.event for m in messages)])
-            for message in messages:
-                tx.delete_work(message.work_id)
-                instance.inbox.remove(message)
-            output = json.dumps(f"{MISMATCH_TYPE}: {MISMATCH_MESSAGE}")
-            self._finish(step, instance, "Failed", output, failure)
-            step.events.append(h.event(h.EventType.ORCHESTRATOR_COMPLETED, self.clock.now()))
-            self._commit_instance(step, instance)
-        for run in step.after:
-            run()
+        events = [opened, *(m.event for m in messages)]
+        decision = decide.version_mismatch(instance, events, self.clock.now())
+        self.apply(episode=(instance, messages, decision))
         return True
-
-    def _commit_instance(self, step: Step, instance: Instance) -> None:
-        """Append the step's history events and save the row (inside the open transaction)."""
-        played = []
-        for event in step.events:
-            event["IsPlayed"] = True
-            played.append(json.dumps(event))
-        if played:
-            step.tx.append_history(
-                instance.instance_id, instance.execution_id, len(instance.history), played
-            )
-            instance.history.extend(played)
-        instance.updated = self._now()
-        step.tx.put_instance(instance.row())
-        step.events = []
-
-    def _finish(
-        self,
-        step: Step,
-        instance: Instance,
-        status: str,
-        output: str | None,
-        failure: dict[str, Any] | None = None,
-    ) -> None:
-        """Final status; pending work of the instance is dropped and a parent is told.
-
-        `failure` is DTFx FailureDetails, set when the host (not the orchestrator) fails it.
-        """
-        codes = {"Completed": 1, "Failed": 3, "Terminated": 5}
-        result = None if failure else output
-        if status == "Terminated":  # the reason as given, not JSON-encoded
-            result = json.loads(output) if output else None
-        step.events.append(
-            h.event(
-                h.EventType.EXECUTION_COMPLETED,
-                self.clock.now(),
-                OrchestrationStatus=codes[status],
-                Result=result,
-                FailureDetails=failure,
-            )
-        )
-        instance.status = status
-        instance.output = output
-        step.tx.delete_owner_work(instance.instance_id, ("message", "activity", "timer"))
-        for work_id in instance.runtime.timers.values():
-            self._disarm(work_id)
-        instance.inbox.clear()
-        parent = instance.parent
-        if parent is not None:
-            task_id = parent["task_id"]
-            if status == "Completed":
-                event = h.sub_orchestration_completed(self.clock.now(), task_id, output)
-            else:
-                reason = json.loads(output) if output else status
-                event = h.sub_orchestration_failed(self.clock.now(), task_id, str(reason), "")
-            self._send(parent["instance_id"], event, parent["execution_id"], step=step)
-        step.after.append(lambda: self.active.pop(instance.instance_id, None))

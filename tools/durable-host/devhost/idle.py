@@ -28,10 +28,8 @@ log = logging.getLogger("devhost")
 
 def engine_busy(engine: Engine) -> bool:
     """Whether an episode, activity or entity batch is under way (the timer loop aside)."""
-    # Read from the engine's own state rather than tracked alongside it, so nothing can drift.
-    timers = engine._timers
-    own = timers.task if timers is not None else None
-    return any(not task.done() and task is not own for task in engine._tasks)
+    # Read from the engine's own tasks rather than tracked alongside them, so nothing can drift.
+    return engine.tasks.busy(besides=engine.timers.task)
 
 
 class TimeSkipper:
@@ -95,8 +93,7 @@ class TimeSkipper:
         return False
 
     def next_due(self) -> datetime | None:
-        timers = self.engine._timers
-        return timers.next_due() if timers is not None else None
+        return self.engine.timers.next_due()
 
     def settled(self) -> bool:
         """Idle, and no timer is due that has not fired yet."""

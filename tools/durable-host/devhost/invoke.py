@@ -1,10 +1,11 @@
-"""Calling activity and entity functions the way the Python worker does."""
+"""Calling orchestrator, activity and entity functions the way the Python worker does."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import traceback
+from collections.abc import Callable
 from concurrent.futures import Executor
 from functools import partial
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import azure.functions as func
 from azure.functions._durable_functions import df_dumps, df_loads
 
+from devhost.actions import parse_failure
 from devhost.loader import ActivityFunction
 
 
@@ -34,6 +36,18 @@ class InvocationContext:
         self.function_directory = ""
         self.trace_context = None
         self.retry_context = None
+
+
+def invoke_orchestrator(handle: Callable[[str], str] | None, context: str) -> tuple[bool, Any]:
+    """(True, the SDK's state dict) or (False, error message). Runs in a worker thread: the SDK
+    handle is synchronous and replays the whole history."""
+    if handle is None:
+        return False, "the orchestrator function doesn't exist or is disabled"
+    try:
+        return True, json.loads(handle(context))
+    except Exception as exc:
+        message, _ = parse_failure(exc)
+        return False, message
 
 
 async def run_activity(

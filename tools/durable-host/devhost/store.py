@@ -74,12 +74,6 @@ class Transaction:
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
 
-    def savepoint(self) -> None:
-        self._db.execute("SAVEPOINT step")
-
-    def rollback_to_savepoint(self) -> None:
-        self._db.execute("ROLLBACK TO step")
-
     def put_instance(self, row: dict[str, Any]) -> None:
         values = [row[c] for c in INSTANCE_COLUMNS]
         marks = ",".join("?" * len(INSTANCE_COLUMNS))

@@ -2,59 +2,53 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from datetime import datetime
 from typing import Any
 
 from devhost import history as h
 from devhost.clock import Clock
-from devhost.instance import Instance
-from devhost.steps import Step
-from devhost.store import Store
+from devhost.completion import Complete
+from devhost.tasks import Tasks
 from devhost.timers import TimerQueue
 
 
-class TimerDispatch:
-    """Part of the Engine (a mixin): the attributes below are the engine's."""
+class Timers:
+    """Armed timers by work id; a fired one is completed like any other work."""
 
-    store: Store
-    clock: Clock
-    active: dict[str, Instance]
-    _timers: TimerQueue | None
-    _timer_work: dict[int, dict[str, Any]]
-    _send: Callable[..., None]
+    def __init__(self, clock: Clock, tasks: Tasks, complete: Complete) -> None:
+        self._clock = clock
+        self._tasks = tasks
+        self._complete = complete
+        self._queue: TimerQueue | None = None
+        self._work: dict[int, dict[str, Any]] = {}  # work id -> payload, while armed
 
-    def schedule_timer(self, step: Step, instance: Instance, timer_id: int, fire_at: str) -> int:
-        payload = {
-            "instance_id": instance.instance_id,
-            "execution_id": instance.execution_id,
-            "timer_id": timer_id,
-            "fire_at": fire_at,
-        }
-        work_id = step.tx.add_work("timer", instance.instance_id, payload)
-        step.after.append(lambda: self._arm(work_id, payload))
-        return work_id
+    def start(self) -> None:
+        """Needs the running loop: the queue's task sleeps until the earliest timer."""
+        self._queue = TimerQueue(self._clock, self._fire)
+        self._tasks.spawn(self._queue.run())
 
-    def _arm(self, work_id: int, payload: dict[str, Any]) -> None:
-        assert self._timers is not None
-        self._timer_work[work_id] = payload
-        self._timers.arm(work_id, h.parse_time(payload["fire_at"]))
+    @property
+    def task(self) -> asyncio.Task[None] | None:
+        """The timer loop's own task (it always waits, so it is not work in flight)."""
+        return self._queue.task if self._queue is not None else None
 
-    def _disarm(self, work_id: int) -> None:
-        self._timer_work.pop(work_id, None)
-        if self._timers is not None:
-            self._timers.disarm(work_id)
+    def next_due(self) -> datetime | None:
+        return self._queue.next_due() if self._queue is not None else None
 
-    def _fire_timer(self, work_id: int) -> None:
-        payload = self._timer_work.pop(work_id, None)
+    def arm(self, work_id: int, payload: dict[str, Any]) -> None:
+        assert self._queue is not None
+        self._work[work_id] = payload
+        self._queue.arm(work_id, h.parse_time(payload["fire_at"]))
+
+    def disarm(self, work_id: int) -> None:
+        self._work.pop(work_id, None)
+        if self._queue is not None:
+            self._queue.disarm(work_id)
+
+    def _fire(self, work_id: int) -> None:
+        payload = self._work.pop(work_id, None)
         if payload is None:
             return
-        instance = self.active.get(payload["instance_id"])
-        event = h.timer_fired(self.clock.now(), payload["timer_id"], payload["fire_at"])
-        with self.store.transaction() as tx:
-            tx.delete_work(work_id)
-            if instance is None or instance.execution_id != payload["execution_id"]:
-                return
-            step = Step(tx)
-            self._send(instance.instance_id, event, instance.execution_id, step=step)
-        for run in step.after:
-            run()
+        event = h.timer_fired(self._clock.now(), payload["timer_id"], payload["fire_at"])
+        self._complete(work_id, payload, event)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 from conformance_app import release
@@ -117,8 +119,10 @@ def test_inputs_are_shown_as_dtfx_stores_them(durable: Durable) -> None:
     assert shaped["Input"] == '["{\\"city\\": \\"Tokyo\\"}"]'
     assert child["EventType"] == "SubOrchestrationInstanceCompleted"
     assert child["Input"] == '"null"'  # the SDK's "null" as a serialized .NET string
-    # the last is context.version: the product host.json's defaultVersion
-    assert status["output"] == ["Hello None", "Hello {'city': 'Tokyo'}", "1.1"]
+    # the last is context.version: the defaultVersion of the host.json the host was started with
+    durable_task = json.loads(Path("host.json").read_text())["extensions"]["durableTask"]
+    version = durable_task["defaultVersion"]
+    assert status["output"] == ["Hello None", "Hello {'city': 'Tokyo'}", version]
 
 
 def test_a_task_still_running_keeps_its_scheduled_row(durable: Durable) -> None:
