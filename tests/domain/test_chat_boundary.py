@@ -11,7 +11,7 @@ from calendary.domain import chat_operations as ops
 from calendary.domain.chat_boundary import EntityAnswer, answer_json
 from calendary.domain.chat_generations import GenerationRequest
 from calendary.domain.chat_retention import ExpireRequest
-from calendary.domain.chat_state import ChatStateError
+from calendary.domain.chat_state import ChatStateError, wire_time
 from calendary.domain.chat_trainings import TrainingRequest
 from calendary.domain.chat_uploads import ImageCandidate
 from tests.domain.builders import with_images
@@ -74,6 +74,10 @@ def test_training_finished_keeps_a_replicate_time_as_it_came() -> None:
         '"completed_at": "2026-12-07T22:47:53.245444+00:00", "version": "v1", "error": null, '
         '"predict_time": 12.5, "hardware": null}'
     )
+    # Text in another shape (a webhook's, say) crosses unchanged; the entity reads the time.
+    short = ops.TrainingFinished(instance_id="i", status="failed", completed_at="2026-12-08T10:00Z")
+    assert ops.RECORD_TRAINING_FINISHED.payload(short)["completed_at"] == "2026-12-08T10:00Z"
+    assert wire_time("2026-12-08T10:00Z") == datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
 
 
 def test_a_completed_generation_sends_likeness_only_when_the_workflow_gives_it() -> None:
@@ -154,6 +158,10 @@ def test_the_entity_parses_what_a_workflow_sent_into_the_same_request(
 def test_the_entity_refuses_an_input_its_model_does_not_accept() -> None:
     with pytest.raises(ValidationError):
         ops.RECORD_TRAINING_STARTED.parse({"instance_id": "i1"})
+    with pytest.raises(ValidationError):
+        ops.RECORD_TRAINING_FINISHED.parse(
+            {"instance_id": "i1", "status": "failed", "completed_at": "soon"}
+        )
     with pytest.raises(ChatStateError):
         ops.apply("1", None, "no_such_operation", None)
 
