@@ -32,6 +32,7 @@ from entities import chat
 from orchestrators import (
     erase_chat,
     expire_chat_data,
+    free_slot,
     generate_image,
     train_model,
     upload_images,
@@ -54,6 +55,7 @@ for module in (
     generate_image,
     erase_chat,
     expire_chat_data,
+    free_slot,
     chat,
     images,
     archive,

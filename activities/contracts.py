@@ -7,7 +7,7 @@ rename nothing without a migration.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -101,6 +101,21 @@ class StartTrainingInput(Contract):
     archive_blob: str
     trigger_word: str
     steps: int
+
+
+StartOutcome = Literal["refused", "started", "already_ended"]
+
+
+class TrainingStart(ReplicateJob):
+    """`start_training`'s answer: the ReplicateJob it always returned, read with a named outcome."""
+
+    @property
+    def outcome(self) -> StartOutcome:
+        """refused: Replicate would not create it (it has no id), so nothing runs; already_ended:
+        found after a lost create answer, and it has ended; started: it runs, await its end."""
+        if not self.is_terminal:
+            return "started"
+        return "already_ended" if self.id else "refused"
 
 
 class JobRef(Contract):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from datetime import UTC, datetime
 
 import azure.durable_functions as df
 import azure.functions as func
+from pydantic import ValidationError
 
 from api import routes
 from api.chat_reads import read_chat
@@ -16,6 +16,7 @@ from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body, respond
 from api.input_checks import refused
 from calendary.bootstrap import services
+from calendary.domain.chat_operations import TrainingFinished
 from calendary.domain.chat_state import ChatState
 from calendary.domain.erasure import new_instance_id
 from calendary.domain.photo_summary import gate_refusal, refusal_text
@@ -24,14 +25,23 @@ from calendary.domain.responses import CreateAndTrainModelData, TrainingRefusedR
 from calendary.replicate.checked_inputs import PLACEHOLDER_ARCHIVE, training_input_for
 from calendary.replicate.errors import ReplicateError
 from calendary.replicate.jobs import from_training
-from entities.chat import chat_entity
 from orchestrators import names
-from orchestrators.contracts import TrainingJob, TrainingResult
+from orchestrators.contracts import (
+    FreeSlotJob,
+    FreeSlotResult,
+    TrainingJob,
+    TrainingProgress,
+    TrainingResult,
+)
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
 
 ACTIVE = "a training of this chat is already running"
+CLOSING = "the previous training is being closed; try again in a moment"
+# How long a request waits for the stale slot to be freed, and how often it looks.
+FREE_WAIT_MS = 5000
+FREE_LOOK_MS = 100
 
 
 def _not_enough(minimum: int, count: int) -> str:
@@ -74,7 +84,7 @@ async def create_and_train_model_http(
     if chat.active_training is not None:
         if await _still_running(client, chat.active_training):
             return fail(409, ACTIVE)
-        busy = await _free_slot(client, chat, chat.active_training)
+        busy = await _free_slot(client, req, chat, chat.active_training)
         if busy:
             return fail(409, busy)
 
@@ -91,12 +101,10 @@ async def create_and_train_model_http(
     )
     await client.start_new(names.TRAIN_MODEL, instance_id, job.dump())
     log.info("training workflow started chat_id=%s instance_id=%s", body.user_id, instance_id)
-    status = await wait_for(
-        client, instance_id, settings.train_wait, lambda s: bool(_custom(s).get("trainingId"))
-    )
+    status = await wait_for(client, instance_id, settings.train_wait, _training_started)
     if status is None:
         return accepted(client, req, instance_id, user_id=body.user_id)
-    custom = _custom(status)
+    progress = TrainingProgress.of(status.custom_status)
     if status.runtime_status == df.OrchestrationRuntimeStatus.Completed:
         result = TrainingResult.model_validate(status.output)
         if result.outcome == "rejected":
@@ -111,11 +119,11 @@ async def create_and_train_model_http(
             status=result.status,
             instance_id=instance_id,
         )
-    elif custom.get("trainingId"):
+    elif progress is not None and progress.training_id:
         data = CreateAndTrainModelData(
-            training_id=custom["trainingId"],
-            model_id=custom["modelId"],
-            status=custom.get("status", "starting"),
+            training_id=progress.training_id,
+            model_id=progress.model_id,
+            status=progress.status or "starting",
             instance_id=instance_id,
         )
     else:
@@ -137,17 +145,17 @@ async def _still_running(client: df.DurableOrchestrationClient, instance_id: str
 
 
 async def _free_slot(
-    client: df.DurableOrchestrationClient, chat: ChatState, instance_id: str
+    client: df.DurableOrchestrationClient, req: func.HttpRequest, chat: ChatState, instance_id: str
 ) -> str | None:
     """The workflow holding the slot ended without an outcome (terminated by an operator, or it
     failed). Record how its training really ended, asking Replicate when it had started one, so
     the chat can train again; None when freed, else why the slot stays taken.
     """
     record = chat.training_by_instance(instance_id)
-    outcome: dict[str, object] = {
+    ended: dict[str, object] = {
         "instance_id": instance_id,
         "status": "canceled",
-        "completed_at": datetime.now(UTC).isoformat(),
+        "completed_at": datetime.now(UTC),
         "error": "the training workflow ended without an outcome",
     }
     if record is not None and record.training_id:
@@ -158,25 +166,46 @@ async def _free_slot(
         if not training.is_terminal:
             return "a training of this chat is still running on Replicate"
         job = from_training(training)
-        outcome |= {
+        ended |= {
             "status": {"succeeded": "succeeded", "failed": "failed"}.get(job.status, "canceled"),
-            "completed_at": job.completed_at or outcome["completed_at"],
+            "completed_at": job.completed_at or ended["completed_at"],
             "version": job.version,
             "error": job.error,
+            "predict_time": job.predict_time,
+            "hardware": job.hardware,
         }
+    finished = TrainingFinished.model_validate(ended)
+    free_id = names.free_slot_instance_id(chat.chat_id, instance_id)
     log.warning(
-        "freeing a stale training slot chat_id=%s instance_id=%s", chat.chat_id, instance_id
+        "freeing a stale training slot chat_id=%s instance_id=%s free_instance_id=%s",
+        chat.chat_id,
+        instance_id,
+        free_id,
     )
-    await client.signal_entity(chat_entity(chat.chat_id), "record_training_finished", outcome)
-    # Signals from different senders are not ordered: wait until the entity applied this one, so
-    # the new workflow's reservation cannot arrive first.
-    for _ in range(100):
-        if (await read_chat(client, chat.chat_id)).active_training != instance_id:
-            return None
-        await asyncio.sleep(0.05)
-    return "the previous training is being closed; try again in a moment"
+    if not await _still_running(client, free_id):
+        job_input = FreeSlotJob(chat_id=chat.chat_id, training=finished)
+        try:
+            await client.start_new(names.FREE_TRAINING_SLOT, free_id, job_input.dump())
+        except Exception:  # a request that found the same slot started it just now: wait for it
+            log.info("freeing already started free_instance_id=%s", free_id)
+    # It ends once the entity has recorded the end, so the new workflow's reservation comes after.
+    answer = await client.wait_for_completion_or_create_check_status_response(
+        req, free_id, FREE_WAIT_MS, FREE_LOOK_MS
+    )
+    return None if _freed(answer) else CLOSING
 
 
-def _custom(status: df.DurableOrchestrationStatus) -> dict:
-    custom = status.custom_status
-    return custom if isinstance(custom, dict) else {}
+def _freed(answer: func.HttpResponse) -> bool:
+    """The helper answers 200 with the output when the orchestration completed; 200 too, with
+    the status, when it was terminated; 202 while it still runs."""
+    if answer.status_code != 200:
+        return False
+    try:
+        return FreeSlotResult.model_validate_json(answer.get_body()).freed
+    except ValidationError:
+        return False
+
+
+def _training_started(status: df.DurableOrchestrationStatus) -> bool:
+    progress = TrainingProgress.of(status.custom_status)
+    return progress is not None and bool(progress.training_id)

@@ -1,7 +1,8 @@
 """The per-chat entity: the single writer of a chat's record (uploads, trainings, generations).
 
-Operations are the pure transitions of `calendary.domain.chat_operations`; the entity adds a
-revision number so `index.md` renderings of concurrent workflows can be ordered.
+Operations are the pure transitions of `calendary.domain.chat_operations`, each input parsed by
+its request model there; the entity adds a revision number so `index.md` renderings of
+concurrent workflows can be ordered.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from calendary.domain.chat_boundary import answer_json
 from calendary.domain.chat_operations import apply
 
 bp = df.Blueprint()
@@ -33,11 +35,11 @@ def chat(context: df.DurableEntityContext) -> None:
     before = stored.get("chat")
     revision = stored.get("revision", 0)
     if context.operation_name == ERASE:  # the whole record goes; a later operation starts anew
-        context.set_result({"result": "erased", "state": None, "revision": revision})
+        context.set_result(answer_json("erased", None, revision))
         context.destruct_on_exit()  # after set_result, which marks the entity as existing
         return
     after, result = apply(context.entity_key, before, context.operation_name, context.get_input())
     if after != before:
         revision += 1
         context.set_state({"revision": revision, "chat": after})
-    context.set_result({"result": result, "state": after, "revision": revision})
+    context.set_result(answer_json(result, after, revision))

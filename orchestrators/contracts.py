@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+from calendary.domain.chat_operations import TrainingFinished
 
 
 class Job(BaseModel):
@@ -69,6 +72,42 @@ class TrainingResult(Job):
     model_id: str = ""
     status: str = ""
     version: str | None = None
+
+
+class TrainingProgress(Job):
+    """The training workflow's custom status, written by it and read by the HTTP starter (and
+    shown by the monitor): camelCase keys, an unknown value left out."""
+
+    model_config = ConfigDict(
+        extra="ignore", frozen=True, alias_generator=to_camel, populate_by_name=True
+    )
+
+    stage: str  # archiving | creating_model | training | finished
+    training_id: str | None = None  # "" when Replicate refused to create the training
+    model_id: str | None = None
+    status: str | None = None  # starting | processing, then the recorded end
+    progress: int | None = None  # percent, from the training's logs
+
+    def dump(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    @classmethod
+    def of(cls, custom_status: Any) -> TrainingProgress | None:
+        """Read an instance's custom status; None when it has not set one of this shape."""
+        if not isinstance(custom_status, dict) or "stage" not in custom_status:
+            return None
+        return cls.model_validate(custom_status)
+
+
+class FreeSlotJob(Job):
+    """Close the record of a training whose workflow ended without an outcome."""
+
+    chat_id: str
+    training: TrainingFinished  # its instance id and how its training really ended
+
+
+class FreeSlotResult(Job):
+    freed: bool  # the stale workflow no longer holds the chat's training slot
 
 
 class GenerationJob(Job):

@@ -37,12 +37,12 @@ from activities.erase_storage import (
     record_erasure,
 )
 from activities.erase_workflows import purge_chat_histories, stop_chat_workflows
-from calendary.domain.chat_state import ChatState
 from calendary.domain.erasure import chat_hash, plan_erasure
 from entities.chat import ERASE, chat_entity
 from orchestrators import policies
+from orchestrators.chat_records import read_chat
 from orchestrators.contracts import EraseJob, EraseResult
-from orchestrators.steps import read_chat, run
+from orchestrators.steps import run
 
 bp = df.Blueprint()
 
@@ -52,7 +52,7 @@ def erase_chat(context: df.DurableOrchestrationContext) -> Generator[Any, Any, d
     job = EraseJob.model_validate(context.get_input())
     started = context.current_utc_datetime
     chat = yield from read_chat(context, job.chat_id)
-    plan = plan_erasure(ChatState.model_validate(chat or {"chat_id": job.chat_id}))
+    plan = plan_erasure(chat)
     chat_ref = ChatRef(chat_id=job.chat_id)
 
     # 1. Stop: no workflow of the chat writes, bills or notifies after this point.

@@ -29,11 +29,13 @@ from activities.retention import (
     delete_generation_rows,
     purge_generation_histories,
 )
-from calendary.domain.chat_retention import Expired
+from calendary.domain import chat_operations as ops
+from calendary.domain.chat_retention import ExpireRequest
 from orchestrators import policies
+from orchestrators.chat_records import ask_chat, record
 from orchestrators.contracts import RetentionJob, RetentionResult
 from orchestrators.photo_checks import recheck_same_person
-from orchestrators.steps import read_chat, run, update_chat
+from orchestrators.steps import run
 from orchestrators.versions import LIKENESS_RETRY, at_least
 
 bp = df.Blueprint()
@@ -48,16 +50,14 @@ def expire_chat_data(
 ) -> Generator[Any, Any, dict[str, Any]]:
     job = RetentionJob.model_validate(context.get_input())
     now = context.current_utc_datetime
-    if (yield from read_chat(context, job.chat_id)) is None:  # no record: none to create
+    if (yield from ask_chat(context, job.chat_id, ops.GET)).state is None:  # none to create
         return RetentionResult().dump()
-    request = {
-        "uploads_before": (now - timedelta(days=job.upload_retention_days)).isoformat(),
-        "generated_before": (now - timedelta(days=job.generated_retention_days)).isoformat(),
-        "at": now.isoformat(),
-    }
-    expired = Expired.model_validate(
-        (yield from update_chat(context, job.chat_id, "expire_data", request))
+    request = ExpireRequest(
+        uploads_before=now - timedelta(days=job.upload_retention_days),
+        generated_before=now - timedelta(days=job.generated_retention_days),
+        at=now,
     )
+    expired = (yield from record(context, job.chat_id, ops.EXPIRE_DATA, request)).result
     generation_ids = list(expired.generation_ids)
     blobs = DeleteExpiredBlobsInput(
         chat_id=job.chat_id,

@@ -7,17 +7,18 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from activities.chat_record import record_generation
-from activities.contracts import Likeness, RecordGenerationInput, ScoreLikenessInput
+from activities.contracts import Likeness, ScoreLikenessInput
 from activities.photo_checks import score_likeness
-from calendary.domain.chat_state import ChatState
+from calendary.domain import chat_operations as ops
+from calendary.domain.chat_generations import GenerationRequest
 from calendary.domain.chat_uploads import likeness_reference
 from calendary.domain.likeness_retry import should_retry
 from orchestrators import policies
+from orchestrators.chat_records import read_chat, record, record_generation_completed
 from orchestrators.contracts import GenerationJob, GenerationResult
 from orchestrators.generation_attempt import predict_and_store
 from orchestrators.likeness_retry import Retried, retry_low_likeness
-from orchestrators.steps import notify, read_chat, run, update_chat
+from orchestrators.steps import notify, run
 from orchestrators.versions import LIKENESS_RETRY, PHOTO_CHECKS, at_least
 
 bp = df.Blueprint()
@@ -26,22 +27,18 @@ bp = df.Blueprint()
 @bp.orchestration_trigger(context_name="context")
 def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
     job = GenerationJob.model_validate(context.get_input())
-    added = yield from update_chat(
-        context,
-        job.chat_id,
-        "add_generation",
-        {
-            "generation_id": job.generation_id,
-            "training_id": job.training_id,
-            "prompt": job.prompt,
-            "seed": job.seed,
-            "requested_at": context.current_utc_datetime.isoformat(),
-            "trigger_word_added": job.trigger_word_added,
-        },
+    request = GenerationRequest(
+        generation_id=job.generation_id,
+        training_id=job.training_id,
+        prompt=job.prompt,
+        seed=job.seed,
+        requested_at=context.current_utc_datetime,
+        trigger_word_added=job.trigger_word_added,
     )
-    if added["result"] != "ok":
+    added = (yield from record(context, job.chat_id, ops.ADD_GENERATION, request)).result
+    if added.result != "ok":
         return GenerationResult(
-            outcome="rejected", reason=added["result"], generation_id=job.generation_id
+            outcome="rejected", reason=added.result, generation_id=job.generation_id
         ).dump()
 
     context.set_custom_status({"stage": "generating", "generationId": job.generation_id})
@@ -51,7 +48,7 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
     checks = at_least(context.version, PHOTO_CHECKS)
     retried: Retried | None = None
     if stored.ok and checks:
-        chat = ChatState.model_validate((yield from read_chat(context, job.chat_id)))
+        chat = yield from read_chat(context, job.chat_id)
         score = ScoreLikenessInput(
             chat_id=job.chat_id,
             image_blob=stored.blob_name,
@@ -69,28 +66,26 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
                 retried.likeness,
             )
     status = "succeeded" if stored.ok else "failed"
-    completed = {
-        "generation_id": job.generation_id,
-        "status": status,
-        "completed_at": prediction.completed_at or context.current_utc_datetime.isoformat(),
-        "image_url": stored.image_url or None,
-        "output_seed": prediction.output_seed,
-        "replicate_id": prediction.id or None,
-        "predict_time": prediction.predict_time,
-        "hardware": prediction.hardware,
-    }
-    if checks:  # 1.0 instances send what they always sent
-        completed["likeness_distance"] = likeness.distance
+    # Only what was always sent: no likeness_distance from 1.0, attempts only after a retry.
+    sent: dict[str, Any] = {"likeness_distance": likeness.distance} if checks else {}
+    completed_at = prediction.completed_at or context.current_utc_datetime
+    predict_time = prediction.predict_time
     if retried is not None:
-        completed["predict_time"] = retried.predict_time
-        completed["completed_at"] = retried.completed_at or completed["completed_at"]
-        completed["attempts"] = [a.model_dump(mode="json") for a in retried.attempts]
-    generation = yield from update_chat(context, job.chat_id, "complete_generation", completed)
-    yield context.call_activity_with_retry(
-        record_generation,
-        policies.STORAGE,
-        RecordGenerationInput(chat_id=job.chat_id, generation=generation).dump(),
+        predict_time = retried.predict_time
+        completed_at = retried.completed_at or completed_at
+        sent["attempts"] = retried.attempts
+    completed = ops.GenerationCompleted(
+        generation_id=job.generation_id,
+        status=status,
+        completed_at=completed_at,
+        image_url=stored.image_url or None,
+        output_seed=prediction.output_seed,
+        replicate_id=prediction.id or None,
+        predict_time=predict_time,
+        hardware=prediction.hardware,
+        **sent,
     )
+    yield from record_generation_completed(context, job.chat_id, completed)
     ids = {"generation_id": job.generation_id, "training_id": job.training_id}
     if stored.ok:
         details = {**ids, "image_url": "", "seed": prediction.output_seed}

@@ -19,6 +19,7 @@ from activities.replicate_predictions import (
     check_prediction,
     create_prediction,
 )
+from calendary.domain.chat_generations import GenerationAdded
 from orchestrators import policies
 from orchestrators.contracts import GenerationJob
 from orchestrators.replicate_wait import await_replicate_job
@@ -34,7 +35,7 @@ class Attempt(NamedTuple):
 def predict_and_store(
     context: df.DurableOrchestrationContext,
     job: GenerationJob,
-    added: dict[str, Any],
+    added: GenerationAdded,
     *,
     seed: int | None,
     attempt: int = 1,
@@ -44,8 +45,8 @@ def predict_and_store(
         chat_id=job.chat_id,
         generation_id=job.generation_id,
         instance_id=context.instance_id,
-        version=added["version"],
-        model=added.get("model_id") or "",
+        version=added.version,
+        model=added.model_id or "",
         prompt=job.prompt,
         seed=seed,
         aspect_ratio=job.aspect_ratio,

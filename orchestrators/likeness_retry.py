@@ -15,6 +15,7 @@ import azure.durable_functions as df
 
 from activities.contracts import Likeness, ScoreLikenessInput
 from activities.photo_checks import score_likeness
+from calendary.domain.chat_generations import GenerationAdded
 from calendary.domain.chat_state import GenerationAttempt
 from calendary.domain.likeness_retry import keeps_second, retry_seed
 from orchestrators import policies
@@ -41,7 +42,7 @@ def _both(a: float | None, b: float | None) -> float | None:
 def retry_low_likeness(
     context: df.DurableOrchestrationContext,
     job: GenerationJob,
-    added: dict[str, Any],
+    added: GenerationAdded,
     first: Attempt,
     first_likeness: Likeness,
     score: ScoreLikenessInput,

@@ -10,10 +10,14 @@ import azure.durable_functions as df
 
 from activities.contracts import AnalyzedPhoto, AnalyzePhotoInput, CompareFacesInput, FaceDistances
 from activities.photo_checks import analyze_photo, compare_faces
+from calendary.domain import chat_operations as ops
+from calendary.domain.chat_boundary import EntityAnswer
 from calendary.domain.chat_state import ChatState
+from calendary.domain.chat_uploads import FaceDistances as RecordedDistances
 from calendary.domain.chat_uploads import comparable_blob_names
 from orchestrators import policies
-from orchestrators.steps import change_chat, read_chat, run
+from orchestrators.chat_records import read_chat, record
+from orchestrators.steps import run
 
 
 def analyze_photos(
@@ -35,18 +39,17 @@ def analyze_photos(
 
 
 def check_same_person(
-    context: df.DurableOrchestrationContext, chat_id: str, state: dict[str, Any]
-) -> Generator[Any, Any, dict[str, Any]]:
-    """Compare the chat's comparable photos and record their distances; the chat's new state."""
-    names = comparable_blob_names(ChatState.model_validate(state))
+    context: df.DurableOrchestrationContext, chat_id: str, chat: ChatState
+) -> Generator[Any, Any, ChatState]:
+    """Compare the chat's comparable photos and record their distances; the chat's new record."""
+    names = comparable_blob_names(chat)
     if len(names) < 2:
-        return state
+        return chat
     request = CompareFacesInput(chat_id=chat_id, blob_names=names)
     checked = yield from run(context, compare_faces, policies.ANALYSIS, request, FaceDistances)
     if not checked.distances:
-        return state
-    outcome = yield from _record(context, chat_id, checked)
-    return outcome["state"]
+        return chat
+    return (yield from _record(context, chat_id, checked)).chat
 
 
 def recheck_same_person(
@@ -55,8 +58,7 @@ def recheck_same_person(
     """After retention removed photos: each remaining photo's distance was measured against
     photos that are gone, so the set is compared again. Below the set's minimum nothing can be
     compared and the old distances (and "different person?") are cleared. The photos compared."""
-    state = ChatState.model_validate((yield from read_chat(context, chat_id)))
-    names = comparable_blob_names(state)
+    names = comparable_blob_names((yield from read_chat(context, chat_id)))
     if not names:
         return 0
     request = CompareFacesInput(chat_id=chat_id, blob_names=names)
@@ -67,10 +69,10 @@ def recheck_same_person(
 
 def _record(
     context: df.DurableOrchestrationContext, chat_id: str, checked: FaceDistances
-) -> Generator[Any, Any, dict[str, Any]]:
-    payload = {
-        "blob_names": checked.blob_names,
-        "distances": checked.distances,
-        "max_distance": checked.max_distance,
-    }
-    return (yield from change_chat(context, chat_id, "record_face_distances", payload))
+) -> Generator[Any, Any, EntityAnswer[RecordedDistances]]:
+    distances = ops.RecordFaceDistances(
+        blob_names=checked.blob_names,
+        distances=checked.distances,
+        max_distance=checked.max_distance,
+    )
+    return (yield from record(context, chat_id, ops.RECORD_FACE_DISTANCES, distances))

@@ -1,4 +1,7 @@
-"""Steps every workflow shares: change the chat record (and its index.md), queue a notification."""
+"""Steps every workflow shares: call an activity with typed input and output, queue a notification.
+
+The chat record's steps are in `chat_records.py`.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +11,8 @@ from typing import Any, TypeVar
 import azure.durable_functions as df
 from pydantic import BaseModel
 
-from activities.chat_record import write_index
-from activities.contracts import (
-    Contract,
-    MessageType,
-    SendNotificationInput,
-    WriteIndexInput,
-)
+from activities.contracts import Contract, MessageType, SendNotificationInput
 from activities.notify import send_notification
-from entities.chat import chat_entity
 from orchestrators import policies
 
 R = TypeVar("R", bound=BaseModel)
@@ -32,32 +28,6 @@ def run(
     """Call one activity with its retry policy; its JSON answer comes back as `result`."""
     answer = yield context.call_activity_with_retry(activity, policy, request.dump())
     return result.model_validate(answer)
-
-
-def read_chat(
-    context: df.DurableOrchestrationContext, chat_id: str
-) -> Generator[Any, Any, dict[str, Any]]:
-    outcome = yield context.call_entity(chat_entity(chat_id), "get")
-    return outcome["state"]
-
-
-def change_chat(
-    context: df.DurableOrchestrationContext, chat_id: str, operation: str, payload: dict[str, Any]
-) -> Generator[Any, Any, dict[str, Any]]:
-    """Apply one chat-entity operation, then render index.md from the record it left; the
-    entity's whole answer: `result`, `state` and `revision`."""
-    outcome = yield context.call_entity(chat_entity(chat_id), operation, payload)
-    page = WriteIndexInput(chat_id=chat_id, state=outcome["state"], revision=outcome["revision"])
-    yield context.call_activity_with_retry(write_index, policies.STORAGE, page.dump())
-    return outcome
-
-
-def update_chat(
-    context: df.DurableOrchestrationContext, chat_id: str, operation: str, payload: dict[str, Any]
-) -> Generator[Any, Any, dict[str, Any]]:
-    """`change_chat`, answering the operation's result only."""
-    outcome = yield from change_chat(context, chat_id, operation, payload)
-    return outcome["result"]
 
 
 def notify(

@@ -9,13 +9,15 @@ import azure.durable_functions as df
 
 from activities.contracts import DeleteBlobsInput, FetchedImage, FetchImageInput
 from activities.images import delete_blobs, fetch_image
+from calendary.domain import chat_operations as ops
 from calendary.domain import paths
-from calendary.domain.chat_state import ChatState
+from calendary.domain.chat_uploads import ImageCandidate
 from calendary.domain.photo_checks import verdict_of
 from orchestrators import policies
+from orchestrators.chat_records import read_chat, record
 from orchestrators.contracts import SkippedItem, UploadedItem, UploadJob, UploadResult
 from orchestrators.photo_checks import analyze_photos, check_same_person
-from orchestrators.steps import change_chat, notify, read_chat
+from orchestrators.steps import notify
 from orchestrators.versions import PHOTO_CHECKS, at_least
 
 bp = df.Blueprint()
@@ -26,7 +28,7 @@ def upload_images(context: df.DurableOrchestrationContext) -> Generator[Any, Any
     job = UploadJob.model_validate(context.get_input())
     now = context.current_utc_datetime
     chat = yield from read_chat(context, job.chat_id)
-    known_sources = {i["source_id"] for i in chat["images"] if i.get("source_id")}
+    known_sources = {i.source_id for i in chat.images if i.source_id}
     batch = paths.batch_id(context.instance_id)
 
     skipped: list[SkippedItem] = []
@@ -62,32 +64,28 @@ def upload_images(context: df.DurableOrchestrationContext) -> Generator[Any, Any
     if checks:
         analyses = yield from analyze_photos(context, job.chat_id, [f.blob_name for f in stored])
 
-    registered = yield from change_chat(
-        context,
-        job.chat_id,
-        "register_images",
-        {
-            "candidates": [
-                {
-                    "index": f.index,
-                    "blob_name": f.blob_name,
-                    "size_bytes": f.size_bytes,
-                    "sha256": f.sha256,
-                    "source_id": f.source_id,
-                    "uploaded_at": now.isoformat(),
-                    "analysis": analyses.get(f.blob_name),
-                }
-                for f in stored
-            ],
-            "max_images": job.max_images_per_chat,
-        },
+    candidates = [
+        ImageCandidate(
+            index=f.index,
+            blob_name=f.blob_name,
+            size_bytes=f.size_bytes,
+            sha256=f.sha256,
+            source_id=f.source_id,
+            uploaded_at=now,
+            analysis=analyses.get(f.blob_name),
+        )
+        for f in stored
+    ]
+    registration_request = ops.RegisterImages(
+        candidates=candidates, max_images=job.max_images_per_chat
     )
-    registration = registered["result"]
-    state = registered["state"]
+    registered = yield from record(context, job.chat_id, ops.REGISTER_IMAGES, registration_request)
+    registration = registered.result
+    chat = registered.chat
     if checks:
-        state = yield from check_same_person(context, job.chat_id, state)
-    rejected = {s["blob_name"]: s for s in registration["skipped"]}
-    skipped += [SkippedItem(index=s["index"], reason=s["reason"]) for s in rejected.values()]
+        chat = yield from check_same_person(context, job.chat_id, chat)
+    rejected = {s.blob_name: s for s in registration.skipped}
+    skipped += [SkippedItem(index=s.index, reason=s.reason) for s in rejected.values()]
     # The record never points at refused photos, so their blobs go; every fetch has ended, so
     # the source URLs (bot token inside) go too, whatever became of the photos.
     leftovers = [*rejected, job.pending_blob]
@@ -97,7 +95,6 @@ def upload_images(context: df.DurableOrchestrationContext) -> Generator[Any, Any
         delete_blobs, policies.STORAGE, DeleteBlobsInput(blob_names=leftovers).dump()
     )
     accepted = [f for f in stored if f.blob_name not in rejected]
-    chat = ChatState.model_validate(state)
     analysed = {i.blob_name: i.analysis for i in chat.images}
     uploaded = [
         UploadedItem(
@@ -113,7 +110,7 @@ def upload_images(context: df.DurableOrchestrationContext) -> Generator[Any, Any
             "instance_id": context.instance_id,
             "accepted": len(accepted),
             "skipped": len(skipped),
-            "total": registration["image_count"],
+            "total": registration.image_count,
         }
         if checks:  # what the user should replace, for the message and N8N
             details |= {
@@ -126,7 +123,7 @@ def upload_images(context: df.DurableOrchestrationContext) -> Generator[Any, Any
             }
         yield from notify(context, job.chat_id, "upload_complete", details)
     return UploadResult(
-        image_count=registration["image_count"],
+        image_count=registration.image_count,
         passing_count=len(chat.passing_images) if checks else None,
         uploaded=uploaded,
         skipped=sorted(skipped, key=lambda s: s.index),

@@ -17,6 +17,7 @@ from calendary.domain.chat_state import (
     GenerationAttempt,
     GenerationRecord,
     StateModel,
+    WireTime,
 )
 
 GenerationCheck = Literal["ok", "unknown_training", "training_not_succeeded"]
@@ -37,7 +38,7 @@ class GenerationRequest(StateModel):
     training_id: str
     prompt: str
     seed: int | None = None
-    requested_at: datetime
+    requested_at: WireTime
     trigger_word_added: bool = False
 
 

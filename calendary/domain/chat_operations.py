@@ -1,24 +1,26 @@
-"""The chat entity's operations by name, JSON in and JSON out.
+"""The chat entity's operations: each one's name, request model, result model and transition.
 
-The entity function only loads its state, calls `apply` and saves the result; operation names
-and input shapes are a persisted contract (queued operations replay against them).
+The entity function only loads its state, calls `apply` and saves the result; workflows address
+the same `Operation` constants (`chat_boundary.py`). Operation names and input shapes are a
+persisted contract (queued operations and histories hold them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel
-
 from calendary.domain import chat_generations, chat_retention, chat_trainings, chat_uploads
+from calendary.domain.chat_boundary import Operation
 from calendary.domain.chat_state import (
     ChatState,
     ChatStateError,
     FinishedTrainingStatus,
     GenerationAttempt,
+    GenerationRecord,
     StateModel,
+    TrainingRecord,
+    WireTime,
+    wire_time,
 )
 
 
@@ -48,7 +50,7 @@ class TrainingStarted(StateModel):
 class TrainingFinished(StateModel):
     instance_id: str
     status: FinishedTrainingStatus
-    completed_at: datetime
+    completed_at: WireTime
     version: str | None = None
     error: str | None = None
     predict_time: float | None = None
@@ -58,7 +60,7 @@ class TrainingFinished(StateModel):
 class GenerationCompleted(StateModel):
     generation_id: str
     status: Literal["succeeded", "failed"]
-    completed_at: datetime
+    completed_at: WireTime
     image_url: str | None = None
     output_seed: int | None = None
     replicate_id: str | None = None
@@ -68,35 +70,34 @@ class GenerationCompleted(StateModel):
     attempts: tuple[GenerationAttempt, ...] = ()  # a likeness retry's two predictions (1.2)
 
 
-Handler = Callable[[ChatState, Any], tuple[ChatState, BaseModel]]
-
-
-def _register(s: ChatState, op: RegisterImages) -> tuple[ChatState, BaseModel]:
+def _register(s: ChatState, op: RegisterImages) -> tuple[ChatState, chat_uploads.Registration]:
     return chat_uploads.register_images(s, op.candidates, max_images=op.max_images)
 
 
-def _face_distances(s: ChatState, op: RecordFaceDistances) -> tuple[ChatState, BaseModel]:
+def _face_distances(
+    s: ChatState, op: RecordFaceDistances
+) -> tuple[ChatState, chat_uploads.FaceDistances]:
     return chat_uploads.record_face_distances(
         s, op.blob_names, op.distances, max_distance=op.max_distance
     )
 
 
-def _reserve(s: ChatState, op: ReserveTraining) -> tuple[ChatState, BaseModel]:
+def _reserve(s: ChatState, op: ReserveTraining) -> tuple[ChatState, chat_trainings.Reservation]:
     return chat_trainings.reserve_training(s, op.request, min_images=op.min_images)
 
 
-def _started(s: ChatState, op: TrainingStarted) -> tuple[ChatState, BaseModel]:
+def _started(s: ChatState, op: TrainingStarted) -> tuple[ChatState, TrainingRecord]:
     return chat_trainings.record_training_started(
         s, op.instance_id, training_id=op.training_id, archive_url=op.archive_url, status=op.status
     )
 
 
-def _finished(s: ChatState, op: TrainingFinished) -> tuple[ChatState, BaseModel]:
+def _finished(s: ChatState, op: TrainingFinished) -> tuple[ChatState, TrainingRecord]:
     return chat_trainings.record_training_finished(
         s,
         op.instance_id,
         status=op.status,
-        completed_at=op.completed_at,
+        completed_at=wire_time(op.completed_at),
         version=op.version,
         error=op.error,
         predict_time=op.predict_time,
@@ -104,12 +105,14 @@ def _finished(s: ChatState, op: TrainingFinished) -> tuple[ChatState, BaseModel]
     )
 
 
-def _generation_completed(s: ChatState, op: GenerationCompleted) -> tuple[ChatState, BaseModel]:
+def _generation_completed(
+    s: ChatState, op: GenerationCompleted
+) -> tuple[ChatState, GenerationRecord]:
     return chat_generations.complete_generation(
         s,
         op.generation_id,
         status=op.status,
-        completed_at=op.completed_at,
+        completed_at=wire_time(op.completed_at),
         image_url=op.image_url,
         output_seed=op.output_seed,
         replicate_id=op.replicate_id,
@@ -120,16 +123,46 @@ def _generation_completed(s: ChatState, op: GenerationCompleted) -> tuple[ChatSt
     )
 
 
-OPERATIONS: dict[str, tuple[type[BaseModel] | None, Handler]] = {
-    "register_images": (RegisterImages, _register),
-    "record_face_distances": (RecordFaceDistances, _face_distances),
-    "reserve_training": (ReserveTraining, _reserve),
-    "record_training_started": (TrainingStarted, _started),
-    "record_training_finished": (TrainingFinished, _finished),
-    "add_generation": (chat_generations.GenerationRequest, chat_generations.add_generation),
-    "complete_generation": (GenerationCompleted, _generation_completed),
-    "expire_data": (chat_retention.ExpireRequest, chat_retention.expire),
-    "get": (None, lambda s, _: (s, s)),
+REGISTER_IMAGES = Operation("register_images", RegisterImages, chat_uploads.Registration, _register)
+RECORD_FACE_DISTANCES = Operation(
+    "record_face_distances", RecordFaceDistances, chat_uploads.FaceDistances, _face_distances
+)
+RESERVE_TRAINING = Operation(
+    "reserve_training", ReserveTraining, chat_trainings.Reservation, _reserve
+)
+RECORD_TRAINING_STARTED = Operation(
+    "record_training_started", TrainingStarted, TrainingRecord, _started
+)
+RECORD_TRAINING_FINISHED = Operation(
+    "record_training_finished", TrainingFinished, TrainingRecord, _finished
+)
+ADD_GENERATION = Operation(
+    "add_generation",
+    chat_generations.GenerationRequest,
+    chat_generations.GenerationAdded,
+    chat_generations.add_generation,
+)
+COMPLETE_GENERATION = Operation(
+    "complete_generation", GenerationCompleted, GenerationRecord, _generation_completed
+)
+EXPIRE_DATA = Operation(
+    "expire_data", chat_retention.ExpireRequest, chat_retention.Expired, chat_retention.expire
+)
+GET = Operation("get", None, ChatState, lambda s, _: (s, s))
+
+OPERATIONS: dict[str, Operation[Any, Any]] = {
+    op.name: op
+    for op in (
+        REGISTER_IMAGES,
+        RECORD_FACE_DISTANCES,
+        RESERVE_TRAINING,
+        RECORD_TRAINING_STARTED,
+        RECORD_TRAINING_FINISHED,
+        ADD_GENERATION,
+        COMPLETE_GENERATION,
+        EXPIRE_DATA,
+        GET,
+    )
 }
 
 
@@ -140,7 +173,5 @@ def apply(
     if operation not in OPERATIONS:
         raise ChatStateError(f"unknown chat operation {operation!r}")
     current = ChatState.model_validate(state) if state else ChatState(chat_id=chat_id)
-    input_model, handler = OPERATIONS[operation]
-    parsed = input_model.model_validate(payload) if input_model else None
-    new_state, result = handler(current, parsed)
+    new_state, result = OPERATIONS[operation].apply(current, payload)
     return new_state.model_dump(mode="json"), result.model_dump(mode="json")

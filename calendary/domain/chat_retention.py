@@ -9,16 +9,20 @@ nothing more to remove and changes nothing.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from calendary.domain import paths
-from calendary.domain.chat_state import ChatState, RetentionRecord, StateModel
+from calendary.domain.chat_state import (
+    ChatState,
+    RetentionRecord,
+    StateModel,
+    WireTime,
+    wire_time,
+)
 
 
 class ExpireRequest(StateModel):
-    uploads_before: datetime
-    generated_before: datetime
-    at: datetime
+    uploads_before: WireTime
+    generated_before: WireTime
+    at: WireTime
 
 
 class Expired(StateModel):
@@ -29,15 +33,15 @@ class Expired(StateModel):
 
 def expire(state: ChatState, request: ExpireRequest) -> tuple[ChatState, Expired]:
     training_runs = state.active_training is not None
+    uploads_before = wire_time(request.uploads_before)
+    generated_before = wire_time(request.generated_before)
     gone_images = (
-        ()
-        if training_runs
-        else tuple(i for i in state.images if i.uploaded_at < request.uploads_before)
+        () if training_runs else tuple(i for i in state.images if i.uploaded_at < uploads_before)
     )
     gone_generations = tuple(
         g
         for g in state.generations
-        if g.status != "pending" and (g.completed_at or g.created_at) < request.generated_before
+        if g.status != "pending" and (g.completed_at or g.created_at) < generated_before
     )
     archived = [t for t in state.trainings if t.archive_url] if not training_runs else []
     expired = Expired(

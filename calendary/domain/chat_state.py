@@ -8,9 +8,9 @@ Durable boundary as JSON. Transitions live in `chat_uploads.py`, `chat_trainings
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, TypeAdapter
 
 from calendary.domain.photo_checks import PhotoAnalysis, passes
 
@@ -18,6 +18,27 @@ TrainingStatus = Literal["reserved", "starting", "processing", "succeeded", "fai
 FinishedTrainingStatus = Literal["succeeded", "failed", "canceled"]
 GenerationStatus = Literal["pending", "succeeded", "failed"]
 ACTIVE_TRAINING_STATUSES: frozenset[str] = frozenset({"reserved", "starting", "processing"})
+
+_TIME = TypeAdapter(datetime)
+
+
+def _as_text(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _a_time(text: str) -> str:
+    _TIME.validate_python(text)  # refuses text that is no time
+    return text
+
+
+# A time in an operation's input, kept as the text the workflow sent. Workflows send their clock
+# as `datetime.isoformat()` ("+00:00"; pydantic would write "Z") and pass Replicate's times on
+# as they came; queued operations and histories hold that text. `wire_time` reads it.
+WireTime = Annotated[str, BeforeValidator(_as_text), AfterValidator(_a_time)]
+
+
+def wire_time(text: str) -> datetime:
+    return _TIME.validate_python(text)
 
 
 class ChatStateError(ValueError):

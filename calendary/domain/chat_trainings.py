@@ -17,6 +17,7 @@ from calendary.domain.chat_state import (
     FinishedTrainingStatus,
     StateModel,
     TrainingRecord,
+    WireTime,
 )
 
 ReservationResult = Literal["reserved", "training_active", "not_enough_images"]
@@ -28,7 +29,7 @@ class TrainingRequest(StateModel):
     trigger_word: str
     steps: int
     description: str = ""
-    requested_at: datetime
+    requested_at: WireTime
 
 
 class Reservation(StateModel):

@@ -7,10 +7,9 @@ gives the same state and outcome as applying it once.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
-from calendary.domain.chat_state import ChatState, StateModel, StoredPhoto
+from calendary.domain.chat_state import ChatState, StateModel, StoredPhoto, WireTime
 from calendary.domain.photo_checks import PhotoAnalysis, comparable, passes, with_distance
 
 SkipReason = Literal["duplicate_content", "duplicate_source", "chat_limit"]
@@ -24,7 +23,7 @@ class ImageCandidate(StateModel):
     size_bytes: int
     sha256: str
     source_id: str | None = None
-    uploaded_at: datetime
+    uploaded_at: WireTime
     analysis: PhotoAnalysis | None = None
 
 

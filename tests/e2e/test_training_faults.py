@@ -260,6 +260,12 @@ def test_a_terminated_workflow_frees_the_chat_once_replicate_is_done(
     trainings = stack.http.get(entity).json()["chat"]["trainings"]
     assert trainings[0]["training_id"] == first["trainingId"]
     assert trainings[0]["status"] == "succeeded" and trainings[0]["version"]
+    # The freeing ran as its own workflow, under the id derived from the stale one, and recorded
+    # that end as the training workflow would have, its Trainings row included.
+    freeing = stack.instance(f"chat{chat_id}-free-slot-{first['instanceId']}")
+    assert freeing["runtimeStatus"] == "Completed" and freeing["output"] == {"freed": True}
+    rows = {row.replicate_id: row.status for row in stack.trainings(chat_id)}
+    assert rows[first["trainingId"]] == "succeeded"
 
 
 def test_a_training_replicate_forgot_ends_as_failed(stack: Stack, chat_id: str) -> None:

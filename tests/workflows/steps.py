@@ -30,6 +30,12 @@ def chat_outcome(result: Any, state: dict[str, Any] | None = None, revision: int
     return {"result": result, "state": state or {"chat_id": CHAT}, "revision": revision}
 
 
+def chat_read(state: dict[str, Any] | None, revision: int = 1) -> Any:
+    """What `get` answers: the record as its result and as its state (an entity without a
+    record answers no state)."""
+    return {"result": state or {"chat_id": CHAT}, "state": state, "revision": revision}
+
+
 def change_chat(
     run: Replay, call: Work, result: Any, state: dict[str, Any] | None = None
 ) -> list[Work]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from calendary.domain.erasure import chat_hash
 from tests.workflows.replay import T0, Replay, Start, Work
-from tests.workflows.steps import CHAT, change_chat, only
+from tests.workflows.steps import CHAT, change_chat, chat_read, only
 
 ERASER = f"chat{CHAT}-erase"
 TRAINING = {"instance_id": "legacy-1", "number": 1, "model_id": "owner/m", "status": "processing",
@@ -31,8 +31,8 @@ def step(run: Replay, label: str, expected_input: Any, answer: Any) -> None:
 def test_an_erase_stops_deletes_then_purges_in_that_order(start: Start) -> None:
     run = start("erase_chat", {"chat_id": CHAT}, instance_id=ERASER)
     read = only(run.run(), "entity chat.get")
-    run.answer(read, {"state": {"chat_id": CHAT, "trainings": [TRAINING],
-                                "generations": [GENERATION]}})  # fmt: skip
+    run.answer(read, chat_read({"chat_id": CHAT, "trainings": [TRAINING],
+                                "generations": [GENERATION]}))  # fmt: skip
     step(run, "activity stop_chat_workflows",
          {"chat_id": CHAT, "erase_instance_id": ERASER, "legacy_instance_ids": ["legacy-1"],
           "legacy_upload_batches": []},
@@ -69,7 +69,7 @@ def test_an_erase_stops_deletes_then_purges_in_that_order(start: Start) -> None:
 
 def test_a_chat_without_a_record_is_still_swept(start: Start) -> None:
     run = start("erase_chat", {"chat_id": CHAT}, instance_id=ERASER)
-    run.answer(only(run.run(), "entity chat.get"), {"state": None})
+    run.answer(only(run.run(), "entity chat.get"), chat_read(None))
     stop = only(run.run(), "activity stop_chat_workflows")
     assert stop.input["legacy_instance_ids"] == []
     run.complete(stop, {"instance_ids": [], "stopped": 0})
@@ -79,7 +79,7 @@ def test_a_chat_without_a_record_is_still_swept(start: Start) -> None:
 
 def test_an_erase_step_failing_past_its_retries_fails_the_erase(start: Start) -> None:
     run = start("erase_chat", {"chat_id": CHAT}, instance_id=ERASER)
-    run.answer(only(run.run(), "entity chat.get"), {"state": None})
+    run.answer(only(run.run(), "entity chat.get"), chat_read(None))
     run.exhaust(only(run.run(), "activity stop_chat_workflows"))
     assert run.run() == []
     assert not run.done and "boom" in run.error  # nothing deleted: a rerun starts over
@@ -90,7 +90,7 @@ RETENTION = {"chat_id": CHAT, "upload_retention_days": 30, "generated_retention_
 
 def expiring(run: Replay, expired: dict[str, Any]) -> Work:
     """The chat has a record; its expire_data answers `expired`: the blob deletion."""
-    run.answer(only(run.run(), "entity chat.get"), {"state": {"chat_id": CHAT}})
+    run.answer(only(run.run(), "entity chat.get"), chat_read({"chat_id": CHAT}))
     expire = only(run.run(), "entity chat.expire_data")
     assert expire.input == {"uploads_before": "2026-11-08T09:00:00+00:00",
                             "generated_before": "2026-09-09T09:00:00+00:00",
@@ -100,7 +100,7 @@ def expiring(run: Replay, expired: dict[str, Any]) -> Work:
 
 def test_expiry_of_a_chat_without_a_record_does_nothing(start: Start) -> None:
     run = start("expire_chat_data", RETENTION)
-    run.answer(only(run.run(), "entity chat.get"), {"state": None})
+    run.answer(only(run.run(), "entity chat.get"), chat_read(None))
     assert run.run() == []
     assert run.output == {"photos": 0, "faces": 0, "generations": 0, "generated_blobs": 0,
                           "archives": 0, "generation_rows": 0, "histories": 0,

@@ -15,6 +15,7 @@ from tests.workflows.steps import (
     CHAT,
     analysis,
     change_chat,
+    chat_read,
     notified,
     only,
     outwait,
@@ -34,6 +35,10 @@ JOB = {
 }
 ADDED = {"result": "ok", "version": "v9", "model_id": "owner/m"}
 STORED = {"ok": True, "blob_name": f"{CHAT}/generated/g1.png", "image_url": "https://blob/g1.png"}
+# The Generations record the entity answers complete_generation with (its fields as the entity
+# sent them: the row's input repeats them, no more).
+RECORD = {"generation_id": "g1", "training_id": "t1", "prompt": "TOK on a horse",
+          "created_at": "2026-12-08T09:00:00Z"}  # fmt: skip
 DONE = {"id": "p1", "status": "succeeded", "output_url": "https://replicate.delivery/o.png",
         "output_seed": 7, "predict_time": 3.5, "hardware": "H100"}  # fmt: skip
 
@@ -69,7 +74,7 @@ def stored(run: Replay, works: list[Work]) -> list[Work]:
 def completed(run: Replay, works: list[Work]) -> tuple[dict[str, Any], Work]:
     """complete_generation's input; its row and notification answered; the notification."""
     call = only(works, "entity chat.complete_generation")
-    record = {"generation_id": "g1", "status": call.input["status"]}
+    record = RECORD | {"status": call.input["status"]}
     row = only(change_chat(run, call, record), "activity record_generation")
     assert row.input == {"chat_id": CHAT, "generation": record}
     run.complete(row, None)
@@ -82,8 +87,8 @@ def completed(run: Replay, works: list[Work]) -> tuple[dict[str, Any], Work]:
 
 def test_a_rejected_generation_ends_at_once(start: Start) -> None:
     run = start("generate_image", JOB)
-    assert create(run, {"result": "no_trained_model"}) == []
-    assert run.output == {"outcome": "rejected", "reason": "no_trained_model",
+    assert create(run, {"result": "training_not_succeeded"}) == []
+    assert run.output == {"outcome": "rejected", "reason": "training_not_succeeded",
                           "generation_id": "g1", "status": "", "image_url": ""}  # fmt: skip
 
 
@@ -95,7 +100,7 @@ def test_version_1_1_scores_the_likeness_against_the_training_photos(start: Star
     read = only(stored(run, run.run()), "entity chat.get")
     photo = {"blob_name": f"{CHAT}/upload/a.jpg", "size_bytes": 1, "sha256": "x",
              "uploaded_at": "2026-12-01T00:00:00Z", "analysis": analysis()}  # fmt: skip
-    run.answer(read, {"state": {"chat_id": CHAT, "images": [photo]}})
+    run.answer(read, chat_read({"chat_id": CHAT, "images": [photo]}))
     score = only(run.run(), "activity score_likeness")
     assert score.input == {"chat_id": CHAT, "image_blob": STORED["blob_name"],
                            "reference_blobs": [f"{CHAT}/upload/a.jpg"]}  # fmt: skip
@@ -161,6 +166,6 @@ def test_an_image_copy_failing_past_its_retries_fails_the_instance(start: Start)
 def test_a_generation_row_failing_past_its_retries_fails_before_the_message(start: Start) -> None:
     run = start("generate_image", JOB, version="1.0")
     call = only(stored(run, predicted(run, DONE)), "entity chat.complete_generation")
-    row = only(change_chat(run, call, {"generation_id": "g1"}), "activity record_generation")
+    row = only(change_chat(run, call, RECORD), "activity record_generation")
     # The record already says succeeded; the user is not told.
     storage_gives_up(run, row)

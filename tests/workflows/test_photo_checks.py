@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.workflows.replay import Replay, Start, Work
-from tests.workflows.steps import CHAT, analysis, change_chat, only
+from tests.workflows.steps import CHAT, analysis, change_chat, chat_read, only
 
 PENDING = f"{CHAT}/pending/instance-1.json"
 BLOBS = [f"{CHAT}/upload/image_20261208_090000_instance_{n:03d}.jpg" for n in (1, 2)]
@@ -34,7 +34,7 @@ def photo(index: int, a: dict[str, Any]) -> dict[str, Any]:
 
 def registered(run: Replay, analyses: list[dict[str, Any]]) -> list[Work]:
     """Both photos fetched, analysed and accepted; what the code does after index.md."""
-    run.answer(only(run.run(), "entity chat.get"), {"state": {"chat_id": CHAT, "images": []}})
+    run.answer(only(run.run(), "entity chat.get"), chat_read({"chat_id": CHAT, "images": []}))
     for index, fetch in enumerate(run.run()):
         run.complete(fetch, {"index": index, "ok": True, "blob_name": BLOBS[index],
                              "url": f"https://blob/{index}", "size_bytes": 100,
@@ -44,7 +44,8 @@ def registered(run: Replay, analyses: list[dict[str, Any]]) -> list[Work]:
         run.complete(work, {"blob_name": blob, "analysis": a})
     register = only(run.run(), "entity chat.register_images")
     state = {"chat_id": CHAT, "images": [photo(i, a) for i, a in enumerate(analyses)]}
-    return change_chat(run, register, {"skipped": [], "image_count": 2}, state)
+    accepted = {"accepted": state["images"], "skipped": [], "image_count": 2}
+    return change_chat(run, register, accepted, state)
 
 
 def delivered(run: Replay, works: list[Work]) -> dict[str, Any]:

@@ -36,11 +36,19 @@ JOB = {
     "timeout_seconds": 3600,
     "max_checks": 2,
 }
-IMAGES = [
-    {"blob_name": f"{CHAT}/upload/image_1.jpg"},
-    {"blob_name": f"{CHAT}/upload/image_2.jpg"},
-]
-RECORD = {"instance_id": "instance-1", "training_id": "t1", "model_id": MODEL, "status": "starting"}
+
+
+def photo(n: int, **more: Any) -> dict[str, Any]:
+    """Upload `n` as the chat record keeps it."""
+    return {"blob_name": f"{CHAT}/upload/image_{n}.jpg", "size_bytes": 100, "sha256": f"h{n}",
+            "uploaded_at": "2026-12-08T08:00:00Z"} | more  # fmt: skip
+
+
+IMAGES = [photo(1), photo(2)]
+# The training's record as the entity answers it: reserved, then started.
+RESERVED = {"instance_id": "instance-1", "number": 1, "model_id": MODEL, "status": "reserved",
+            "trigger_word": "TOK", "steps": 1000, "created_at": "2026-12-08T09:00:00Z"}  # fmt: skip
+RECORD = RESERVED | {"training_id": "t1", "status": "starting"}
 
 
 def reserve(run: Replay, result: str = "reserved", images: list[Any] = IMAGES) -> list[Work]:
@@ -57,7 +65,8 @@ def reserve(run: Replay, result: str = "reserved", images: list[Any] = IMAGES) -
         },
         "min_images": 2,
     }
-    slot = {"result": result, "training": {"model_id": MODEL}}
+    slot = {"result": result, "image_count": len(images)}
+    slot |= {"training": RESERVED} if result == "reserved" else {}
     run.answer(call, chat_outcome(slot, {"chat_id": CHAT, "images": images}))
     return run.run()
 
@@ -144,7 +153,7 @@ def test_happy_path_trains_and_reports_the_version(start: Start) -> None:
 
 def test_only_passing_photos_go_into_the_archive(start: Start) -> None:
     rejected = analysis(faces=0, issues=("no_face",))
-    images = [*IMAGES, {"blob_name": f"{CHAT}/upload/image_3.jpg", "analysis": rejected}]
+    images = [*IMAGES, photo(3, analysis=rejected)]
     for only_passing, expected in ((True, 2), (False, 3)):
         run = start("train_model", JOB | {"only_passing": only_passing})
         archive = only(reserve(run, images=images), "activity build_archive")
@@ -161,7 +170,7 @@ def test_a_model_that_cannot_be_created_fails_the_training_without_starting_it(
     works = run.run()
     assert works[0].input["error"] == "name taken"
     # No training id was ever recorded, so no Trainings row is written.
-    message = finish(run, works, "failed", {"instance_id": "instance-1", "status": "failed"})
+    message = finish(run, works, "failed", RESERVED | {"status": "failed"})
     assert notified(message) == ("training_failed", {"training_id": None,
                                                      "instance_id": "instance-1"})  # fmt: skip
     assert run.output["outcome"] == "failed" and run.output["reason"] == "name taken"
@@ -171,7 +180,7 @@ def test_replicate_refusing_at_creation_fails_without_a_wait(start: Start) -> No
     run = start("train_model", JOB)
     run.complete(up_to_start(run), {"status": "failed", "error": "invalid input: steps"})
     works = run.run()
-    finish(run, works, "failed", {"instance_id": "instance-1", "status": "failed"})
+    finish(run, works, "failed", RESERVED | {"status": "failed"})
     assert run.output["reason"] == "invalid input: steps"
     assert run.output["training_id"] == ""
 

@@ -15,6 +15,7 @@ from tests.workflows.steps import (
     CHAT,
     analysis,
     chat_outcome,
+    chat_read,
     labels,
     notified,
     only,
@@ -33,6 +34,9 @@ JOB = {
     "max_images_per_chat": 20,
 }
 BLOB = f"{CHAT}/upload/image_20261208_090000_instance_{{:03d}}.jpg"
+# A photo the chat already has, sent from Telegram as file "known".
+KNOWN = {"blob_name": f"{CHAT}/upload/image_20261201_090000_earlier_001.jpg", "size_bytes": 90,
+         "sha256": "h0", "source_id": "known", "uploaded_at": "2026-12-01T09:00:00Z"}  # fmt: skip
 
 
 def fetched(index: int) -> dict[str, Any]:
@@ -44,7 +48,7 @@ def fetched(index: int) -> dict[str, Any]:
 def test_version_1_0_fetches_new_photos_and_registers_what_came(start: Start) -> None:
     run = start("upload_images", JOB, version="1.0")
     read = only(run.run(), "entity chat.get")
-    run.answer(read, {"state": {"chat_id": CHAT, "images": [{"source_id": "known"}]}})
+    run.answer(read, chat_read({"chat_id": CHAT, "images": [KNOWN]}))
     fetches = run.run()
     # The photo already in the chat is not fetched again; the others in parallel.
     assert labels(fetches) == ["sub fetch_one_image", "sub fetch_one_image"]
@@ -57,7 +61,7 @@ def test_version_1_0_fetches_new_photos_and_registers_what_came(start: Start) ->
     register = only(run.run(), "entity chat.register_images")
     assert [c["blob_name"] for c in register.input["candidates"]] == [BLOB.format(1)]
     assert register.input["candidates"][0]["analysis"] is None
-    run.answer(register, chat_outcome({"skipped": [], "image_count": 3}))
+    run.answer(register, chat_outcome({"accepted": [], "skipped": [], "image_count": 3}))
     run.complete(only(run.run(), "activity write_index"), None)
     cleanup = only(run.run(), "activity delete_blobs")
     assert cleanup.input == {"blob_names": [PENDING]}  # the URL list goes, whatever came
@@ -79,7 +83,7 @@ def test_version_1_0_fetches_new_photos_and_registers_what_came(start: Start) ->
 
 def test_version_1_1_analyses_and_deletes_refused_photos_with_their_faces(start: Start) -> None:
     run = start("upload_images", JOB | {"images": JOB["images"][:1]}, version="1.1")
-    run.answer(only(run.run(), "entity chat.get"), {"state": {"chat_id": CHAT, "images": []}})
+    run.answer(only(run.run(), "entity chat.get"), chat_read({"chat_id": CHAT, "images": []}))
     run.complete(only(run.run(), "sub fetch_one_image"), fetched(0))
     analyse = only(run.run(), "activity analyze_photo")
     assert analyse.input == {"chat_id": CHAT, "blob_name": BLOB.format(1)}
@@ -87,7 +91,8 @@ def test_version_1_1_analyses_and_deletes_refused_photos_with_their_faces(start:
     run.complete(analyse, {"blob_name": BLOB.format(1), "analysis": faceless})
     register = only(run.run(), "entity chat.register_images")
     assert register.input["candidates"][0]["analysis"] == faceless
-    refused = {"skipped": [{"blob_name": BLOB.format(1), "index": 0, "reason": "limit"}],
+    refused = {"accepted": [],
+               "skipped": [{"blob_name": BLOB.format(1), "index": 0, "reason": "chat_limit"}],
                "image_count": 0}  # fmt: skip
     run.answer(register, chat_outcome(refused))
     run.complete(only(run.run(), "activity write_index"), None)
@@ -98,13 +103,13 @@ def test_version_1_1_analyses_and_deletes_refused_photos_with_their_faces(start:
     run.complete(cleanup, None)
     assert run.run() == []  # nothing accepted: no message
     assert run.output["passing_count"] == 0
-    assert run.output["skipped"] == [{"index": 0, "reason": "limit"}]
+    assert run.output["skipped"] == [{"index": 0, "reason": "chat_limit"}]
 
 
 def test_an_album_with_only_known_photos_fetches_nothing(start: Start) -> None:
     run = start("upload_images", JOB | {"images": JOB["images"][1:2]}, version="1.0")
     run.answer(only(run.run(), "entity chat.get"),
-               {"state": {"chat_id": CHAT, "images": [{"source_id": "known"}]}})  # fmt: skip
+               chat_read({"chat_id": CHAT, "images": [KNOWN]}))  # fmt: skip
     register = only(run.run(), "entity chat.register_images")
     assert register.input["candidates"] == []
 
@@ -125,10 +130,10 @@ def test_a_download_failing_past_its_retries_is_skipped_not_fatal(start: Start) 
 
 def registered_one(run: Replay) -> list[Work]:
     """Version 1.0, one new photo fetched and accepted; the index.md write it asks for."""
-    run.answer(only(run.run(), "entity chat.get"), {"state": {"chat_id": CHAT, "images": []}})
+    run.answer(only(run.run(), "entity chat.get"), chat_read({"chat_id": CHAT, "images": []}))
     run.complete(only(run.run(), "sub fetch_one_image"), fetched(0))
     register = only(run.run(), "entity chat.register_images")
-    run.answer(register, chat_outcome({"skipped": [], "image_count": 1}))
+    run.answer(register, chat_outcome({"accepted": [], "skipped": [], "image_count": 1}))
     return run.run()
 
 
