@@ -28,8 +28,8 @@ _BLOB_TRANSFER_OPTIONS: dict[str, int] = {
 
 # One retry layer per call: Durable's STORAGE policy (for HTTP functions the caller, for the queue
 # trigger the queue's redelivery) retries; in place a client retries at most once, to absorb one
-# dropped connection or 503 without spending a whole attempt. The SDK defaults (blob and queue: 3
-# retries from 15 s; tables: 10 from 0.8 s) stretched one failing STORAGE step to ~10 minutes.
+# dropped connection or 503 without spending a whole attempt. With the SDK defaults (blob and
+# queue: 3 retries 18, 24, 42 s apart) one failing STORAGE step took ~15 minutes.
 IN_PLACE_RETRIES = 1
 # Blob and queue wait 0-2 s before that retry; azure-core's policy (tables) retries at once.
 _STORAGE_RETRY: dict[str, int] = {
