@@ -11,6 +11,8 @@ from azure.core.credentials import TokenCredential
 from azure.core.exceptions import ResourceExistsError
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
+from azure.storage.blob import LinearRetry as BlobLinearRetry
+from azure.storage.queue import LinearRetry as QueueLinearRetry
 from azure.storage.queue import QueueServiceClient
 
 from calendary.settings import Settings
@@ -23,6 +25,31 @@ _BLOB_TRANSFER_OPTIONS: dict[str, int] = {
     "max_single_get_size": CHUNK_BYTES,
     "max_chunk_get_size": CHUNK_BYTES,
 }
+
+# One retry layer per call: Durable's STORAGE policy (for HTTP functions the caller, for the queue
+# trigger the queue's redelivery) retries; in place a client retries at most once, to absorb one
+# dropped connection or 503 without spending a whole attempt. With the SDK defaults (blob and
+# queue: 3 retries 18, 24, 42 s apart) one failing STORAGE step took ~15 minutes.
+IN_PLACE_RETRIES = 1
+# Blob and queue wait 0-2 s before that retry; azure-core's policy (tables) retries at once.
+_STORAGE_RETRY: dict[str, int] = {
+    "retry_total": IN_PLACE_RETRIES,
+    "backoff": 1,
+    "random_jitter_range": 1,
+}
+
+
+def _blob_options(extra: dict[str, Any]) -> dict[str, Any]:
+    return {**_BLOB_TRANSFER_OPTIONS, "retry_policy": BlobLinearRetry(**_STORAGE_RETRY), **extra}
+
+
+def _queue_options(extra: dict[str, Any]) -> dict[str, Any]:
+    return {"retry_policy": QueueLinearRetry(**_STORAGE_RETRY), **extra}
+
+
+def _table_options(extra: dict[str, Any]) -> dict[str, Any]:
+    return {"retry_total": IN_PLACE_RETRIES, **extra}
+
 
 # The emulator's published well-known account (not a secret), for `UseDevelopmentStorage=true`.
 _DEV_ACCOUNT = "devstoreaccount1"
@@ -57,14 +84,19 @@ def build_storage_clients(
     connection_string: str | None = None,
     account_name: str | None = None,
     credential: TokenCredential | None = None,
+    client_options: dict[str, Any] | None = None,
 ) -> StorageClients:
-    """A connection string (Azurite, key-based accounts) wins; else identity on `account_name`."""
+    """A connection string (Azurite, key-based accounts) wins; else identity on `account_name`.
+
+    `client_options` go to all three clients (e.g. `raw_request_hook`, `transport`): the test seam.
+    """
+    extra = client_options or {}
     if connection_string:
         conn = expand_connection_string(connection_string)
         return StorageClients(
-            blob_service=BlobServiceClient.from_connection_string(conn, **_BLOB_TRANSFER_OPTIONS),
-            table_service=TableServiceClient.from_connection_string(conn),
-            queue_service=QueueServiceClient.from_connection_string(conn),
+            blob_service=BlobServiceClient.from_connection_string(conn, **_blob_options(extra)),
+            table_service=TableServiceClient.from_connection_string(conn, **_table_options(extra)),
+            queue_service=QueueServiceClient.from_connection_string(conn, **_queue_options(extra)),
             uses_identity=False,
         )
     if not account_name:
@@ -73,16 +105,21 @@ def build_storage_clients(
         from azure.identity import DefaultAzureCredential  # imported only where identity is used
 
         credential = DefaultAzureCredential()
-    options: dict[str, Any] = dict(_BLOB_TRANSFER_OPTIONS)
     return StorageClients(
         blob_service=BlobServiceClient(
-            f"https://{account_name}.blob.core.windows.net", credential=credential, **options
+            f"https://{account_name}.blob.core.windows.net",
+            credential=credential,
+            **_blob_options(extra),
         ),
         table_service=TableServiceClient(
-            f"https://{account_name}.table.core.windows.net", credential=credential
+            f"https://{account_name}.table.core.windows.net",
+            credential=credential,
+            **_table_options(extra),
         ),
         queue_service=QueueServiceClient(
-            f"https://{account_name}.queue.core.windows.net", credential=credential
+            f"https://{account_name}.queue.core.windows.net",
+            credential=credential,
+            **_queue_options(extra),
         ),
         uses_identity=True,
     )

@@ -1,13 +1,17 @@
-"""Storage clients: the development shorthand reaches Azurite; setup is idempotent."""
+"""Storage clients: the development shorthand reaches Azurite; setup is idempotent; with storage
+down a call is retried at most once in place."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
+from azure.core.exceptions import ServiceRequestError
 
 from calendary.settings import Settings
 from calendary.storage.clients import (
     CHUNK_BYTES,
     DEVELOPMENT_CONNECTION_STRING,
+    IN_PLACE_RETRIES,
+    StorageClients,
     build_storage_clients,
     ensure_storage,
     expand_connection_string,
@@ -84,3 +88,25 @@ def test_identity_clients_use_https_endpoints_and_small_chunks() -> None:
     config = clients.blob_service._config
     assert config.max_block_size == config.max_single_put_size == CHUNK_BYTES
     assert config.max_chunk_get_size == config.max_single_get_size == CHUNK_BYTES
+
+
+FAILING_CALLS: dict[str, Callable[[StorageClients], object]] = {
+    "blob": lambda c: c.blob_service.get_container_client("c").get_container_properties(),
+    "queue": lambda c: c.queue_service.get_queue_client("q").get_queue_properties(),
+    "table": lambda c: c.table_service.get_table_client("t").get_entity("p", "r"),
+}
+
+
+@pytest.mark.parametrize("service", sorted(FAILING_CALLS))
+def test_storage_down_costs_one_in_place_retry(service: str) -> None:
+    """Durable's STORAGE policy is the retry layer: in place a call is sent at most twice."""
+    sent: list[str] = []
+    stopped = azurite.free_ports().connection_string  # Azurite stopped: every port refuses
+    clients = build_storage_clients(
+        connection_string=stopped,
+        client_options={"raw_request_hook": lambda request: sent.append(request.http_request.url)},
+    )
+    with pytest.raises(ServiceRequestError):
+        FAILING_CALLS[service](clients)
+    assert len(sent) == 1 + IN_PLACE_RETRIES == 2
+    assert len(set(sent)) == 1
