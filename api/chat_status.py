@@ -6,19 +6,16 @@ import asyncio
 
 import azure.durable_functions as df
 import azure.functions as func
-from pydantic import TypeAdapter, ValidationError
 
 from api import routes
 from api.chat_reads import read_chat
-from api.envelope import fail, ok
+from api.envelope import BadRequest, fail, ok, route_chat_id
 from calendary.bootstrap import services
 from calendary.domain.chat_state import summarize
 from calendary.domain.photo_summary import photo_summary
-from calendary.domain.requests import ChatId
 from calendary.domain.responses import ChatStatusData, LatestTraining
 
 bp = df.Blueprint()
-_chat_id = TypeAdapter(ChatId)
 
 
 @bp.route(route=routes.CHAT_STATUS.path, methods=[routes.CHAT_STATUS.method])
@@ -27,9 +24,9 @@ async def chat_status_http(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
     try:
-        chat_id = _chat_id.validate_python(req.route_params.get("userId", ""))
-    except ValidationError:
-        return fail(400, "userId must be a Telegram chat id (digits, optional leading minus)")
+        chat_id = route_chat_id(req)
+    except BadRequest as exc:
+        return fail(400, str(exc))
     chat = await read_chat(client, chat_id)
     summary = summarize(chat)
     latest = summary.latest_training

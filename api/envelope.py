@@ -6,12 +6,14 @@ import json
 from typing import TypeVar
 
 import azure.functions as func
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from calendary.domain.requests import ChatId
 from calendary.domain.responses import ErrorResponse, success
 
 MAX_JSON_BODY = 1024 * 1024
 M = TypeVar("M", bound=BaseModel)
+_chat_id = TypeAdapter(ChatId)
 
 
 def respond(
@@ -53,6 +55,16 @@ def parse_body(req: func.HttpRequest, model: type[M]) -> M:
         return model.model_validate(payload)
     except ValidationError as exc:
         raise BadRequest(describe(exc)) from exc
+
+
+def route_chat_id(req: func.HttpRequest) -> str:
+    """The route's `{userId}`, which names storage folders: a chat id or a BadRequest."""
+    try:
+        return _chat_id.validate_python(req.route_params.get("userId", ""))
+    except ValidationError as exc:
+        raise BadRequest(
+            "userId must be a Telegram chat id (digits, optional leading minus)"
+        ) from exc
 
 
 def describe(exc: ValidationError) -> str:

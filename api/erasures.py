@@ -7,21 +7,18 @@ import uuid
 
 import azure.durable_functions as df
 import azure.functions as func
-from pydantic import TypeAdapter, ValidationError
 
 from api import routes
 from api.durable_wait import accepted, wait_for
-from api.envelope import fail, ok
+from api.envelope import BadRequest, fail, ok, route_chat_id
 from calendary.bootstrap import services
 from calendary.domain.erasure import erase_instance_id
-from calendary.domain.requests import ChatId
 from calendary.domain.responses import EraseChatData
 from orchestrators import names
 from orchestrators.contracts import EraseJob, EraseResult
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
-_chat_id = TypeAdapter(ChatId)
 
 
 @bp.route(route=routes.ERASE_CHAT.path, methods=[routes.ERASE_CHAT.method])
@@ -30,9 +27,9 @@ async def erase_chat_http(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
     try:
-        chat_id = _chat_id.validate_python(req.route_params.get("userId", ""))
-    except ValidationError:
-        return fail(400, "userId must be a Telegram chat id (digits, optional leading minus)")
+        chat_id = route_chat_id(req)
+    except BadRequest as exc:
+        return fail(400, str(exc))
     instance_id = erase_instance_id(chat_id, uuid.uuid4().hex)
     await client.start_new(names.ERASE_CHAT, instance_id, EraseJob(chat_id=chat_id).dump())
     log.info("erase started chat_id=%s instance_id=%s", chat_id, instance_id)
