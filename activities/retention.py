@@ -10,7 +10,6 @@ import logging
 from typing import Any
 
 import azure.durable_functions as df
-from azure.core.exceptions import ResourceNotFoundError
 
 from activities.contracts import (
     DeleteExpiredBlobsInput,
@@ -23,6 +22,7 @@ from activities.contracts import (
 from calendary.bootstrap import services
 from calendary.domain import paths
 from calendary.domain.chat_retention import generated_blobs
+from calendary.storage.chat_rows import delete_partition
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -54,17 +54,7 @@ async def delete_expired_blobs(request: dict[str, Any]) -> dict[str, Any]:
 def _delete_rows(job: DeleteGenerationRowsInput) -> int:
     svc = services()
     table = svc.table(svc.settings.generations_table)
-    wanted = set(job.generation_ids)
-    try:  # the delete call itself ignores a missing row: list first, so a retry counts nothing
-        rows = table.query_entities(
-            "PartitionKey eq @chat", parameters={"chat": job.chat_id}, select=["RowKey"]
-        )
-        present = [r["RowKey"] for r in rows if r["RowKey"] in wanted]
-    except ResourceNotFoundError:
-        return 0
-    for generation_id in present:
-        table.delete_entity(job.chat_id, generation_id)
-    return len(present)
+    return delete_partition(table, job.chat_id, only=set(job.generation_ids))
 
 
 @bp.activity_trigger(input_name="request")

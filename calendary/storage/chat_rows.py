@@ -1,7 +1,8 @@
-"""Deleting every row of one chat from a table whose PartitionKey is the chat id."""
+"""Deleting a chat's rows, all or the named ones, from a table keyed by chat id (PartitionKey)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from azure.core.exceptions import ResourceNotFoundError
@@ -11,8 +12,9 @@ if TYPE_CHECKING:
     from azure.data.tables import TableClient
 
 
-def delete_partition(table: TableClient, chat_id: str) -> int:
-    """Delete the chat's rows; a table that does not exist holds none. Idempotent."""
+def delete_partition(table: TableClient, chat_id: str, only: Collection[str] | None = None) -> int:
+    """Delete the chat's rows (with `only`, those whose RowKey it names); a table that does not
+    exist holds none. Idempotent: rows are listed first, so a retry counts only what was left."""
     deleted = 0
     try:
         rows = list(
@@ -23,6 +25,8 @@ def delete_partition(table: TableClient, chat_id: str) -> int:
     except ResourceNotFoundError:
         return 0
     for row in rows:
+        if only is not None and row["RowKey"] not in only:
+            continue
         try:
             table.delete_entity(chat_id, row["RowKey"])
         except ResourceNotFoundError:
