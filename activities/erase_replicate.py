@@ -21,6 +21,7 @@ from calendary.bootstrap import services
 from calendary.domain import paths
 from calendary.replicate.errors import NotFoundError, PermanentError
 from calendary.replicate.models import TERMINAL_STATUSES, Training
+from calendary.storage.tables import GenerationRow
 
 if TYPE_CHECKING:
     from calendary.replicate.client import ReplicateClient
@@ -56,6 +57,21 @@ async def _running_trainings(replicate: ReplicateClient, chat_id: str) -> set[st
     return found
 
 
+def open_predictions(rows: list[GenerationRow]) -> set[str]:
+    """The predictions of generations still running. A row holds Replicate's status of its
+    latest prediction (create_prediction writes it; the final record writes succeeded or
+    failed), so any other status (starting, processing, none yet) may still be running, and
+    both of its predictions go: a likeness retry's second runs under RetryReplicateId. Canceling
+    one that has ended changes nothing."""
+    return {
+        job_id
+        for r in rows
+        if r.status not in TERMINAL_STATUSES
+        for job_id in (r.replicate_id, r.retry_replicate_id)
+        if job_id
+    }
+
+
 def _open_rows(chat_id: str) -> tuple[set[str], set[str]]:
     svc = services()
     trainings = {
@@ -63,12 +79,7 @@ def _open_rows(chat_id: str) -> tuple[set[str], set[str]]:
         for r in svc.trainings.list_for_chat(chat_id)
         if r.replicate_id and r.status not in TERMINAL_STATUSES
     }
-    predictions = {
-        r.replicate_id
-        for r in svc.generations.list_for_chat(chat_id)
-        if r.replicate_id and r.status == "pending"
-    }
-    return trainings, predictions
+    return trainings, open_predictions(svc.generations.list_for_chat(chat_id))
 
 
 @bp.activity_trigger(input_name="request")

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 BUILDERS: dict[str, Callable[..., Notification]] = {
     "upload_complete": notifications.upload_complete,
+    "upload_failed": notifications.upload_failed,
     "training_started": notifications.training_started,
     "training_complete": notifications.training_complete,
     "training_failed": notifications.training_failed,

@@ -43,3 +43,5 @@ def chat(context: df.DurableEntityContext) -> None:
         revision += 1
         context.set_state({"revision": revision, "chat": after})
     context.set_result(answer_json(result, after, revision))
+    if not stored and after is None:  # a read of a chat never seen: set_result marked it
+        context.destruct_on_exit()  # as existing; it must stay as it was, absent

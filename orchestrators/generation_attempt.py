@@ -25,6 +25,9 @@ from orchestrators.contracts import GenerationJob
 from orchestrators.replicate_wait import await_replicate_job
 from orchestrators.steps import run
 
+# Why the generation failed when its image could not be kept (the workflow output's reason).
+STORE_FAILED = "the image could not be stored"
+
 
 class Attempt(NamedTuple):
     prediction: ReplicateJob
@@ -76,6 +79,13 @@ def predict_and_store(
             prompt=job.prompt,
             attempt=attempt,
         )
-        stored = yield from run(context, store_generated_image, policies.STORAGE, copy, StoredImage)
+        try:
+            stored = yield from run(
+                context, store_generated_image, policies.STORAGE, copy, StoredImage
+            )
+        except Exception:  # storage gave up: the generation fails as recorded and told, not
+            # pending forever. Only this failure path schedules anything new, so every history
+            # whose copy succeeded replays unchanged.
+            stored = StoredImage(ok=False, error=STORE_FAILED)
     used = prediction.output_seed if prediction.output_seed is not None else seed
     return Attempt(prediction=prediction, stored=stored, seed=used)

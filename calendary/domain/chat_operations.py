@@ -168,10 +168,15 @@ OPERATIONS: dict[str, Operation[Any, Any]] = {
 
 def apply(
     chat_id: str, state: dict[str, Any] | None, operation: str, payload: Any
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Run one operation on the JSON state; returns (new JSON state, JSON result)."""
+) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """Run one operation on the JSON state; returns (new JSON state, JSON result).
+
+    A `get` of a chat without a record answers an empty chat and leaves no record: a read
+    must not create state (retention tells "no record" from "an empty one" by it)."""
     if operation not in OPERATIONS:
         raise ChatStateError(f"unknown chat operation {operation!r}")
     current = ChatState.model_validate(state) if state else ChatState(chat_id=chat_id)
+    if operation == GET.name and not state:
+        return state, current.model_dump(mode="json")
     new_state, result = OPERATIONS[operation].apply(current, payload)
     return new_state.model_dump(mode="json"), result.model_dump(mode="json")

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 MessageType = Literal[
     "upload_complete",
+    "upload_failed",
     "training_started",
     "training_progress",
     "training_complete",
@@ -29,6 +30,7 @@ _TEXTS: dict[Language, dict[MessageType, str]] = {
     "uk": {
         "upload_complete": "Завантажено зображень: {accepted}. Пропущено: {skipped}. "
         "Усього в чаті: {total}.",
+        "upload_failed": "Не вдалося зберегти фото. Надішліть їх ще раз трохи згодом.",
         "training_started": "Тренування розпочато! Модель: {model_id}. "
         "Ми повідомимо, коли вона буде готова.",
         "training_progress": "Тренування виконано на {percent}%.",
@@ -40,6 +42,7 @@ _TEXTS: dict[Language, dict[MessageType, str]] = {
     "en": {
         "upload_complete": "Images uploaded: {accepted}. Skipped: {skipped}. "
         "Total in this chat: {total}.",
+        "upload_failed": "The photos could not be saved. Please send them again a little later.",
         "training_started": "Training started! Model: {model_id}. "
         "We will tell you when it is ready.",
         "training_progress": "Training is {percent}% done.",
@@ -167,6 +170,12 @@ def upload_complete(
             },
         }
     )
+
+
+def upload_failed(chat_id: str, *, instance_id: str, language: Language) -> Notification:
+    # Sending the album again is safe: photos the chat already holds are skipped as duplicates.
+    meta: dict[str, MetadataValue] = {"instanceId": instance_id}
+    return _build("upload_failed", chat_id, instance_id, language, metadata=meta)
 
 
 def training_started(

@@ -55,3 +55,9 @@ def test_unknown_operations_and_bad_inputs_fail_loudly() -> None:
     with pytest.raises(ValueError):
         run(None, "register_images", {"candidates": "nope"})
     assert set(OPERATIONS) >= {"register_images", "reserve_training"}
+
+
+def test_a_get_of_a_chat_without_a_record_creates_none() -> None:
+    state, got = run(None, "get")
+    assert state is None
+    assert got == ChatState(chat_id="123456789").model_dump(mode="json")

@@ -45,6 +45,7 @@ def test_english_is_selectable_and_every_type_has_both_texts() -> None:
             language=lang,
         ),
         lambda lang: n.generation_failed("1", generation_id="g", training_id="t", language=lang),
+        lambda lang: n.upload_failed("1", instance_id="i", language=lang),
     ]
     for build in builders:
         uk, en = build("uk"), build("en")
@@ -88,3 +89,9 @@ def test_image_link_may_carry_a_short_lived_sas_but_no_bot_token() -> None:
             imageUrl="https://api.telegram.org/file/bot123456:AAHabcdefghijklmnopqrstuvwx/a.jpg",
             messageType="generation_complete",
         )
+
+
+def test_a_failed_upload_says_so_keyed_by_its_workflow() -> None:
+    message = n.upload_failed("1", instance_id="u7", language="en")
+    assert message.text == "The photos could not be saved. Please send them again a little later."
+    assert message.metadata == {"idempotencyKey": "upload_failed:u7", "instanceId": "u7"}

@@ -69,3 +69,16 @@ def storage_gives_up(run: Replay, work: Work) -> None:
     run.exhaust(work)
     assert run.run() == []
     assert not run.done and "boom" in (run.error or "")
+
+
+def upload_given_up(run: Replay, works: list[Work], leftovers: list[str], error: str) -> None:
+    """What an upload does once a step failed past its retries: it deletes `leftovers` (the
+    source URLs among them), tells the user, and fails with the step's error."""
+    cleanup = only(works, "activity delete_blobs")
+    assert cleanup.input == {"blob_names": leftovers}
+    run.complete(cleanup, None)
+    message = only(run.run(), "activity send_notification")
+    assert notified(message) == ("upload_failed", {"instance_id": run.instance_id})
+    run.complete(message, None)
+    assert run.run() == []
+    assert not run.done and error in (run.error or "")

@@ -157,10 +157,21 @@ def test_an_image_that_cannot_be_kept_fails_the_generation_unscored(start: Start
     assert run.output["reason"] == "output expired"
 
 
-def test_an_image_copy_failing_past_its_retries_fails_the_instance(start: Start) -> None:
+def test_an_image_copy_failing_past_its_retries_fails_the_generation_and_says_so(
+    start: Start,
+) -> None:
     run = start("generate_image", JOB, version="1.1")
-    # The generation stays pending in the record; no score, no row, no message.
-    storage_gives_up(run, only(predicted(run, DONE), "activity store_generated_image"))
+    copy = only(predicted(run, DONE), "activity store_generated_image")
+    assert copy.max_attempts == 10  # policies.STORAGE
+    run.exhaust(copy)
+    # Not pending forever: recorded failed (no score: there is no image), and the user is told.
+    sent, message = completed(run, run.run())
+    assert sent["status"] == "failed" and sent["image_url"] is None
+    assert sent["replicate_id"] == "p1" and sent["likeness_distance"] is None
+    assert notified(message) == ("generation_failed", {"generation_id": "g1",
+                                                       "training_id": "t1"})  # fmt: skip
+    assert run.output["outcome"] == "failed"
+    assert run.output["reason"] == "the image could not be stored"
 
 
 def test_a_generation_row_failing_past_its_retries_fails_before_the_message(start: Start) -> None:

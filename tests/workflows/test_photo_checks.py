@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.workflows.replay import Replay, Start, Work
-from tests.workflows.steps import CHAT, analysis, change_chat, chat_read, only
+from tests.workflows.steps import CHAT, analysis, change_chat, chat_read, only, upload_given_up
 
 PENDING = f"{CHAT}/pending/instance-1.json"
 BLOBS = [f"{CHAT}/upload/image_20261208_090000_instance_{n:03d}.jpg" for n in (1, 2)]
@@ -104,13 +104,31 @@ def test_a_comparison_without_distances_records_nothing(start: Start) -> None:
     assert run.output["passing_count"] == 2
 
 
-def test_a_comparison_failing_past_its_retries_fails_the_upload(start: Start) -> None:
+def test_a_comparison_failing_past_its_retries_cleans_up_and_tells_the_user(
+    start: Start,
+) -> None:
     run = start("upload_images", JOB, version="1.1")
     compare = only(registered(run, [analysis(), analysis()]), "activity compare_faces")
     run.fail(compare, times=3, reason="face model unavailable")
     assert run.run() == [] and not run.done  # still retrying
     run.fail(compare, reason="face model unavailable")
-    # Nothing catches it: the photos stay registered, unchecked, but the pending URL list is
-    # not deleted and the user is not told.
-    assert run.run() == []
-    assert not run.done and "face model unavailable" in (run.error or "")
+    # The photos stay registered (unchecked); the URL list goes and the user hears of it.
+    upload_given_up(run, run.run(), [PENDING], "face model unavailable")
+
+
+def test_an_analysis_failing_past_its_retries_deletes_the_unregistered_photos(
+    start: Start,
+) -> None:
+    run = start("upload_images", JOB, version="1.1")
+    run.answer(only(run.run(), "entity chat.get"), chat_read({"chat_id": CHAT, "images": []}))
+    fetches = run.run()
+    for n, fetch in enumerate(fetches):
+        done = {"index": n, "ok": True, "blob_name": BLOBS[n], "url": "u", "size_bytes": 1,
+                "sha256": f"h{n}", "source_id": f"f{n + 1}"}  # fmt: skip
+        run.complete(fetch, done)
+    first, second = run.run()
+    run.complete(first, {"blob_name": BLOBS[0], "analysis": analysis()})
+    run.exhaust(second)
+    # Nothing was registered: both photos go with their face data, and the URL list.
+    faces = [f"{CHAT}/faces/{f.removesuffix('.jpg')}.json" for f in FILES]
+    upload_given_up(run, run.run(), [*BLOBS, PENDING, *faces], "boom")

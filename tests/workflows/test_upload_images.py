@@ -19,7 +19,7 @@ from tests.workflows.steps import (
     labels,
     notified,
     only,
-    storage_gives_up,
+    upload_given_up,
 )
 
 PENDING = f"{CHAT}/pending/instance-1.json"
@@ -137,15 +137,34 @@ def registered_one(run: Replay) -> list[Work]:
     return run.run()
 
 
-def test_an_index_write_failing_past_its_retries_fails_before_the_cleanup(start: Start) -> None:
+def test_an_index_write_failing_past_its_retries_cleans_up_and_tells_the_user(
+    start: Start,
+) -> None:
     run = start("upload_images", JOB | {"images": JOB["images"][:1]}, version="1.0")
-    # The photo is registered; the URL list (bot token inside) is not deleted.
-    storage_gives_up(run, only(registered_one(run), "activity write_index"))
+    page = only(registered_one(run), "activity write_index")
+    run.exhaust(page)
+    # The photo stays registered (the next change renders index.md); the URL list goes.
+    upload_given_up(run, run.run(), [PENDING], "boom")
 
 
-def test_a_cleanup_failing_past_its_retries_fails_without_a_message(start: Start) -> None:
+def test_a_cleanup_failing_past_its_retries_is_tried_again_and_the_user_told(
+    start: Start,
+) -> None:
     run = start("upload_images", JOB | {"images": JOB["images"][:1]}, version="1.0")
     run.complete(only(registered_one(run), "activity write_index"), None)
     cleanup = only(run.run(), "activity delete_blobs")
     assert cleanup.input == {"blob_names": [PENDING]}
-    storage_gives_up(run, cleanup)
+    run.exhaust(cleanup)
+    upload_given_up(run, run.run(), [PENDING], "boom")
+
+
+def test_a_cleanup_that_keeps_failing_still_tells_the_user(start: Start) -> None:
+    run = start("upload_images", JOB | {"images": JOB["images"][:1]}, version="1.0")
+    run.complete(only(registered_one(run), "activity write_index"), None)
+    run.exhaust(only(run.run(), "activity delete_blobs"))
+    again = only(run.run(), "activity delete_blobs")
+    run.exhaust(again)
+    message = only(run.run(), "activity send_notification")
+    assert notified(message) == ("upload_failed", {"instance_id": "instance-1"})
+    run.complete(message, None)
+    assert run.run() == [] and not run.done and "boom" in (run.error or "")
