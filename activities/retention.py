@@ -10,7 +10,6 @@ import logging
 from typing import Any
 
 import azure.durable_functions as df
-from azure.core.exceptions import ResourceNotFoundError
 
 from activities.contracts import (
     DeleteExpiredBlobsInput,
@@ -23,6 +22,7 @@ from activities.contracts import (
 from calendary.bootstrap import services
 from calendary.domain import paths
 from calendary.domain.chat_retention import generated_blobs
+from calendary.storage import azure_names as az
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def _delete_rows(job: DeleteGenerationRowsInput) -> int:
             "PartitionKey eq @chat", parameters={"chat": job.chat_id}, select=["RowKey"]
         )
         present = [r["RowKey"] for r in rows if r["RowKey"] in wanted]
-    except ResourceNotFoundError:
+    except az.ResourceNotFoundError:
         return 0
     for generation_id in present:
         table.delete_entity(job.chat_id, generation_id)

@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Libraries that should load on first use, not when the worker indexes the functions.
 HEAVY = (
+    "azure.core",  # its exceptions are caught by name: calendary/storage/azure_names.py
+    "pydantic_settings",  # Settings are read on first use; the import reads the environment
     "azure.storage.blob",
     "azure.storage.queue",
     "azure.data.tables",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from azure.core.exceptions import ResourceNotFoundError
+from calendary.storage import azure_names as az
 
 # The SDK is imported where it is used, so it loads on first use, not when the app is indexed.
 if TYPE_CHECKING:
@@ -20,12 +20,12 @@ def delete_partition(table: TableClient, chat_id: str) -> int:
                 "PartitionKey eq @chat", parameters={"chat": chat_id}, select=["RowKey"]
             )
         )
-    except ResourceNotFoundError:
+    except az.ResourceNotFoundError:
         return 0
     for row in rows:
         try:
             table.delete_entity(chat_id, row["RowKey"])
-        except ResourceNotFoundError:
+        except az.ResourceNotFoundError:
             continue
         deleted += 1
     return deleted
