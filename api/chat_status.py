@@ -6,7 +6,7 @@ import asyncio
 
 import azure.durable_functions as df
 import azure.functions as func
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from api import routes
 from api.chat_reads import read_chat
@@ -18,7 +18,8 @@ from calendary.domain.requests import ChatId
 from calendary.domain.responses import ChatStatusData, LatestTraining
 
 bp = df.Blueprint()
-_chat_id = TypeAdapter(ChatId)
+# defer_build: the validator is built on first use, not when the worker indexes the app.
+_chat_id = TypeAdapter(ChatId, config=ConfigDict(defer_build=True))
 
 
 @bp.route(route=routes.CHAT_STATUS.path, methods=[routes.CHAT_STATUS.method])

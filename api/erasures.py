@@ -7,7 +7,7 @@ import uuid
 
 import azure.durable_functions as df
 import azure.functions as func
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from api import routes
 from api.durable_wait import accepted, wait_for
@@ -21,7 +21,8 @@ from orchestrators.contracts import EraseJob, EraseResult
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
-_chat_id = TypeAdapter(ChatId)
+# defer_build: the validator is built on first use, not when the worker indexes the app.
+_chat_id = TypeAdapter(ChatId, config=ConfigDict(defer_build=True))
 
 
 @bp.route(route=routes.ERASE_CHAT.path, methods=[routes.ERASE_CHAT.method])

@@ -22,7 +22,8 @@ _INT32 = range(-(2**31), 2**31)
 class TableRow(BaseModel):
     """Field aliases are the table's property names; PartitionKey is the chat id."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+    # defer_build: validators built on first use, not when the worker indexes the app.
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True, defer_build=True)
 
     chat_id: str = Field(alias="PartitionKey")
 
