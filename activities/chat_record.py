@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 import azure.durable_functions as df
-from azure.core.exceptions import ResourceExistsError, ResourceModifiedError
 
 from activities.contracts import RecordGenerationInput, RecordTrainingInput, WriteIndexInput
 from activities.errors import TransientFailure
@@ -14,6 +13,7 @@ from calendary.bootstrap import services
 from calendary.domain import paths
 from calendary.domain.chat_state import ChatState, GenerationRecord, TrainingRecord
 from calendary.domain.index_md import render_index
+from calendary.storage import azure_names as az
 from calendary.storage.tables import generation_row, training_row
 
 bp = df.Blueprint()
@@ -30,7 +30,7 @@ def write_index(request: dict[str, Any]) -> bool:
         written = services().blobs.put_revision(
             name, page, revision=job.revision, content_type="text/markdown; charset=utf-8"
         )
-    except (ResourceModifiedError, ResourceExistsError):
+    except (az.ResourceModifiedError, az.ResourceExistsError):
         raise TransientFailure("index.md changed while it was written") from None
     log.info("index.md chat_id=%s revision=%d written=%s", job.chat_id, job.revision, written)
     return written

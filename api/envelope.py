@@ -6,14 +6,15 @@ import json
 from typing import TypeVar
 
 import azure.functions as func
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from calendary.domain.requests import ChatId
 from calendary.domain.responses import ErrorResponse, success
 
 MAX_JSON_BODY = 1024 * 1024
 M = TypeVar("M", bound=BaseModel)
-_chat_id = TypeAdapter(ChatId)
+# defer_build: the validator is built on first use, not when the worker indexes the app.
+_chat_id = TypeAdapter(ChatId, config=ConfigDict(defer_build=True))
 
 
 def respond(

@@ -10,15 +10,19 @@ move them all to the poison queue.
 from __future__ import annotations
 
 import logging
+import os
+from typing import TYPE_CHECKING
 
 import azure.durable_functions as df
 import azure.functions as func
 from pydantic import ValidationError
 
 from calendary.bootstrap import services
-from calendary.delivery.channels import delivery_channel
+from calendary.delivery.channels import Channel, channel_from_environ, delivery_channel
 from calendary.domain.notifications import Notification
-from calendary.settings import Settings
+
+if TYPE_CHECKING:
+    from calendary.settings import Settings
 
 FUNCTION_NAME = "DeliverNotification"
 
@@ -39,8 +43,12 @@ def parse(msg: func.QueueMessage) -> Notification:
 def build_blueprint(settings: Settings) -> df.Blueprint:
     """The blueprint for `settings`: empty when delivery is disabled. Only the choice is read
     here; the function delivers through the process's services."""
+    return _blueprint_for(delivery_channel(settings))
+
+
+def _blueprint_for(channel: Channel | None) -> df.Blueprint:
     bp = df.Blueprint()
-    if delivery_channel(settings) is None:
+    if channel is None:
         return bp
 
     @bp.function_name(FUNCTION_NAME)
@@ -58,4 +66,6 @@ def build_blueprint(settings: Settings) -> df.Blueprint:
     return bp
 
 
-bp = build_blueprint(services().settings)
+# The app settings are the process environment (Azure and `func start` both put them there);
+# read without building Settings, which would load pydantic-settings while the worker indexes.
+bp = _blueprint_for(channel_from_environ(os.environ))

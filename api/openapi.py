@@ -8,13 +8,16 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from api import routes
-from api.openapi_spec import render
 
 bp = df.Blueprint()
 
 
 @cache
 def _document() -> str:
+    # Imported here: the document (and the response models it parametrises) is built on the
+    # first request, not when the worker imports the app to index the functions.
+    from api.openapi_spec import render
+
     return render()
 
 

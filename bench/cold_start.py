@@ -20,8 +20,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Libraries that should load on first use, not when the worker indexes the functions.
+# Libraries (and our modules) that should load on first use, not when the worker indexes the
+# functions.
 HEAVY = (
+    "azure.core",  # its exceptions are caught by name: calendary/storage/azure_names.py
+    "pydantic_settings",  # Settings are read on first use; the import reads the environment
     "azure.storage.blob",
     "azure.storage.queue",
     "azure.data.tables",
@@ -29,6 +32,9 @@ HEAVY = (
     "PIL",
     "numpy",
     "dlib",
+    "api.openapi_spec",  # the OpenAPI document is built on its first request
+    # Loaded when pydantic builds its first validator: models and TypeAdapters defer_build.
+    "pydantic.plugin._loader",
 )
 # Not listed: calendary.replicate.input_schema (about 2 ms of pydantic models whose SchemaError
 # the HTTP functions catch); the schemas themselves are fetched and parsed on first use.

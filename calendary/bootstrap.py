@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict, TypeVar, Unpack
 
-from calendary.settings import Settings, get_settings
-
 if TYPE_CHECKING:
     import httpx
     from azure.data.tables import TableClient
@@ -32,6 +30,7 @@ if TYPE_CHECKING:
     from calendary.replicate.client import ReplicateClient
     from calendary.replicate.schema_cache import SchemaCache
     from calendary.replicate.webhooks import WebhookSecretProvider
+    from calendary.settings import Settings
     from calendary.storage.archive import ArchiveBuilder
     from calendary.storage.blobs import BlobStore
     from calendary.storage.clients import StorageClients
@@ -230,7 +229,13 @@ def bootstrap(settings: Settings | None = None, **overrides: Unpack[Overrides]) 
     unknown = set(overrides) - set(Overrides.__annotations__)
     if unknown:
         raise TypeError(f"bootstrap() got unknown overrides: {', '.join(sorted(unknown))}")
-    return Services(settings or get_settings(), overrides)
+    if settings is None:
+        # Imported here: pydantic-settings costs ~40 ms, paid when a function first needs the
+        # settings rather than when the worker indexes the app.
+        from calendary.settings import get_settings
+
+        settings = get_settings()
+    return Services(settings, overrides)
 
 
 _installed: Services | None = None

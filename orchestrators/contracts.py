@@ -11,7 +11,8 @@ from calendary.domain.chat_operations import TrainingFinished
 
 
 class Job(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # defer_build: validators built on first use, not when the worker indexes the app.
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

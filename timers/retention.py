@@ -13,7 +13,7 @@ import logging
 
 import azure.durable_functions as df
 import azure.functions as func
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from calendary.bootstrap import services
 from calendary.domain.erasure import is_any_erase_instance, retention_instance_id
@@ -23,7 +23,8 @@ from orchestrators.contracts import RetentionJob
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
-_chat_id = TypeAdapter(ChatId)
+# defer_build: the validator is built on first use, not when the worker indexes the app.
+_chat_id = TypeAdapter(ChatId, config=ConfigDict(defer_build=True))
 S = df.OrchestrationRuntimeStatus
 RUNNING = (S.Running, S.Pending, S.ContinuedAsNew)
 FINISHED = [S.Completed, S.Failed, S.Terminated]

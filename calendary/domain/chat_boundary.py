@@ -22,7 +22,7 @@ ResultT = TypeVar("ResultT")  # a result model; "erased" (a str) for the erase o
 class EntityAnswer(BaseModel, Generic[ResultT]):
     """Every operation's answer: its result, the record it left and that record's revision."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use, not at import
 
     result: ResultT
     # The record as the entity saved it, kept as JSON: index.md is rendered from exactly this.

@@ -19,7 +19,7 @@ FinishedTrainingStatus = Literal["succeeded", "failed", "canceled"]
 GenerationStatus = Literal["pending", "succeeded", "failed"]
 ACTIVE_TRAINING_STATUSES: frozenset[str] = frozenset({"reserved", "starting", "processing"})
 
-_TIME = TypeAdapter(datetime)
+_TIME = TypeAdapter(datetime, config=ConfigDict(defer_build=True))  # built on first use
 
 
 def _as_text(value: Any) -> Any:

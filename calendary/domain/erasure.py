@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from calendary.domain.chat_state import ChatState
 from calendary.domain.paths import check_chat_id
@@ -58,6 +58,8 @@ def chat_hash(chat_id: str) -> str:
 
 class ErasurePlan(BaseModel):
     """Everything of the chat record an erase needs once the record itself is gone."""
+
+    model_config = ConfigDict(defer_build=True)  # built on first use, not at the app's import
 
     legacy_instance_ids: list[str] = []
     legacy_upload_batches: list[str] = []

@@ -27,6 +27,7 @@ class ApiModel(BaseModel):
         alias_generator=to_camel,
         populate_by_name=True,
         json_schema_serialization_defaults_required=True,
+        defer_build=True,  # validators built on first use, not when the worker indexes the app
     )
 
 

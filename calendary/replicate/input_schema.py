@@ -20,7 +20,7 @@ class SchemaError(CalendaryError, ValueError):
 
 
 class FieldSpec(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use
 
     name: str
     type: str | None = None
@@ -48,7 +48,7 @@ class FieldSpec(BaseModel):
 
 
 class InputSchema(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use
 
     name: str
     fields: dict[str, FieldSpec]

@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from azure.core import MatchConditions
-from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
+from calendary.storage import azure_names as az
 
 # The SDK is imported where it is used, so it loads on first use, not when the app is indexed.
 if TYPE_CHECKING:
@@ -67,7 +66,7 @@ class BlobStore:
                 overwrite=overwrite,
                 content_settings=_content_settings(content_type),
             )
-        except ResourceExistsError:
+        except az.ResourceExistsError:
             if overwrite:
                 raise
             return False
@@ -82,13 +81,13 @@ class BlobStore:
         blob = self._container.get_blob_client(name)
         try:
             props = blob.get_blob_properties()
-        except ResourceNotFoundError:
+        except az.ResourceNotFoundError:
             props = None
-        condition: dict[str, object] = {"match_condition": MatchConditions.IfMissing}
+        condition: dict[str, object] = {"match_condition": az.MatchConditions.IfMissing}
         if props is not None:
             if int(props.metadata.get(_META_REVISION, "0")) >= revision:
                 return False
-            condition = {"etag": props.etag, "match_condition": MatchConditions.IfNotModified}
+            condition = {"etag": props.etag, "match_condition": az.MatchConditions.IfNotModified}
         blob.upload_blob(
             data,
             overwrite=True,
@@ -101,7 +100,7 @@ class BlobStore:
     def get_bytes(self, name: str) -> bytes:
         try:
             return self._container.download_blob(name).readall()
-        except ResourceNotFoundError as exc:
+        except az.ResourceNotFoundError as exc:
             raise BlobNotFound(name) from exc
 
     def exists(self, name: str) -> bool:
@@ -110,7 +109,7 @@ class BlobStore:
     def size(self, name: str) -> int:
         try:
             return self._container.get_blob_client(name).get_blob_properties().size
-        except ResourceNotFoundError as exc:
+        except az.ResourceNotFoundError as exc:
             raise BlobNotFound(name) from exc
 
     def list_prefix(self, prefix: str) -> list[BlobInfo]:
@@ -122,7 +121,7 @@ class BlobStore:
         """The top-level folders (`{chatId}/`), without the slash; none in a missing container."""
         try:
             items = list(self._container.walk_blobs(delimiter="/"))
-        except ResourceNotFoundError:
+        except az.ResourceNotFoundError:
             return []
         return sorted(i.name.rstrip("/") for i in items if i.name.endswith("/"))
 
@@ -130,7 +129,7 @@ class BlobStore:
         """Delete; False when it was already gone (so retries are harmless)."""
         try:
             self._container.delete_blob(name)
-        except ResourceNotFoundError:
+        except az.ResourceNotFoundError:
             return False
         return True
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from azure.core.exceptions import ResourceNotFoundError
+from calendary.storage import azure_names as az
 
 # The SDK is imported where it is used, so it loads on first use, not when the app is indexed.
 if TYPE_CHECKING:
@@ -22,14 +22,14 @@ def delete_partition(table: TableClient, chat_id: str, only: Collection[str] | N
                 "PartitionKey eq @chat", parameters={"chat": chat_id}, select=["RowKey"]
             )
         )
-    except ResourceNotFoundError:
+    except az.ResourceNotFoundError:
         return 0
     for row in rows:
         if only is not None and row["RowKey"] not in only:
             continue
         try:
             table.delete_entity(chat_id, row["RowKey"])
-        except ResourceNotFoundError:
+        except az.ResourceNotFoundError:
             continue
         deleted += 1
     return deleted

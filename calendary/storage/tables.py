@@ -5,17 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from azure.core import MatchConditions
-from azure.core.exceptions import (
-    ResourceExistsError,
-    ResourceModifiedError,
-    ResourceNotFoundError,
-)
 from pydantic import BaseModel, ConfigDict, Field
 
 from calendary.domain.chat_state import GenerationRecord, TrainingRecord
 from calendary.domain.image_urls import redact_url
 from calendary.domain.likeness_retry import attempts_text
+from calendary.storage import azure_names as az
 
 # The SDK is imported where it is used, so it loads on first use, not when the app is indexed.
 if TYPE_CHECKING:
@@ -27,7 +22,8 @@ _INT32 = range(-(2**31), 2**31)
 class TableRow(BaseModel):
     """Field aliases are the table's property names; PartitionKey is the chat id."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+    # defer_build: validators built on first use, not when the worker indexes the app.
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True, defer_build=True)
 
     chat_id: str = Field(alias="PartitionKey")
 
@@ -155,7 +151,7 @@ class RowTable(Generic[Row]):
     def get(self, chat_id: str, row_key: str) -> Row | None:
         try:
             entity = self._table.get_entity(chat_id, row_key)
-        except ResourceNotFoundError:
+        except az.ResourceNotFoundError:
             return None
         return from_entity(self._model, entity)
 
@@ -182,10 +178,10 @@ class TrainingsTable(RowTable[TrainingRow]):
         for _ in range(5):
             try:
                 entity = self._table.get_entity(chat_id, training_id)
-            except ResourceNotFoundError:  # the webhook came before the row was written
+            except az.ResourceNotFoundError:  # the webhook came before the row was written
                 try:
                     self._table.create_entity(fields)
-                except ResourceExistsError:
+                except az.ResourceExistsError:
                     continue
                 return 0
             previous = entity.get("Progress") or 0
@@ -196,9 +192,9 @@ class TrainingsTable(RowTable[TrainingRow]):
                     fields,
                     mode=UpdateMode.MERGE,
                     etag=entity.metadata["etag"],
-                    match_condition=MatchConditions.IfNotModified,
+                    match_condition=az.MatchConditions.IfNotModified,
                 )
-            except ResourceModifiedError:
+            except az.ResourceModifiedError:
                 continue
             return previous
         return None

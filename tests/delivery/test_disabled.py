@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import azure.durable_functions as df
+import pytest
 from pydantic import SecretStr
 
 from api.notifications import FUNCTION_NAME, build_blueprint
-from calendary.delivery.channels import delivery_channel
+from calendary.delivery.channels import channel_from_environ, delivery_channel
 from calendary.settings import Settings
 from calendary.storage.notifications_queue import NotificationQueue
 from tests.delivery.messages import training_complete
@@ -68,3 +69,30 @@ def test_the_webhook_wins_when_both_are_set() -> None:
     assert delivery_channel(Settings(_env_file=None, telegram_bot_token=SecretStr(""))) is None
     function, _ = delivering(both)
     assert function.get_function_name() == FUNCTION_NAME
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"TelegramBotToken": " "},
+        {"TelegramBotToken": "1:abc"},
+        {"telegrambottoken": "1:abc"},
+        {"NotificationWebhookUrl": ""},
+        {"NOTIFICATIONWEBHOOKURL": "https://n8n.example/webhook/x"},
+        {"TelegramBotToken": "1:abc", "NotificationWebhookUrl": "https://n8n.example/webhook/x"},
+        {"TelegramBotToken": "1:abc", "NotificationWebhookUrl": "  "},
+    ],
+    ids=str,
+)
+def test_the_import_reads_the_environment_as_settings_do(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app decides at import from the environment without building Settings (cold start);
+    # the choice must be the one Settings would give for the same environment.
+    for name in list(os.environ):
+        if name.lower() in {"telegrambottoken", "notificationwebhookurl"}:
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert channel_from_environ(os.environ) == delivery_channel(Settings())
