@@ -12,12 +12,11 @@ from typing import Any
 import azure.durable_functions as df
 
 from calendary.domain.chat_boundary import answer_json
-from calendary.domain.chat_operations import apply
+from calendary.domain.chat_operations import ERASE, ERASED, apply
 
 bp = df.Blueprint()
 
 ENTITY_NAME = "chat"
-ERASE = "erase"
 
 
 def chat_entity(chat_id: str) -> df.EntityId:
@@ -34,8 +33,9 @@ def chat(context: df.DurableEntityContext) -> None:
     stored = context.get_state(dict) or {}
     before = stored.get("chat")
     revision = stored.get("revision", 0)
-    if context.operation_name == ERASE:  # the whole record goes; a later operation starts anew
-        context.set_result(answer_json("erased", None, revision))
+    if context.operation_name == ERASE.name:  # the whole record goes; a later one starts anew
+        # Answered here, without parsing the record: a record that no longer validates goes too.
+        context.set_result(answer_json(ERASED, None, revision))
         context.destruct_on_exit()  # after set_result, which marks the entity as existing
         return
     after, result = apply(context.entity_key, before, context.operation_name, context.get_input())

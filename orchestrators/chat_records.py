@@ -22,7 +22,7 @@ from entities.chat import chat_entity
 from orchestrators import policies
 
 RequestT = TypeVar("RequestT", bound=BaseModel)
-ResultT = TypeVar("ResultT", bound=BaseModel)
+ResultT = TypeVar("ResultT")  # a result model, or a Literal (erase)
 
 
 def ask_chat(

@@ -37,10 +37,10 @@ from activities.erase_storage import (
     record_erasure,
 )
 from activities.erase_workflows import purge_chat_histories, stop_chat_workflows
+from calendary.domain import chat_operations as ops
 from calendary.domain.erasure import chat_hash, plan_erasure
-from entities.chat import ERASE, chat_entity
 from orchestrators import policies
-from orchestrators.chat_records import read_chat
+from orchestrators.chat_records import ask_chat, read_chat
 from orchestrators.contracts import EraseJob, EraseResult
 from orchestrators.steps import run
 
@@ -85,7 +85,7 @@ def erase_chat(context: df.DurableOrchestrationContext) -> Generator[Any, Any, d
     queued = yield from run(
         context, erase_queued_notifications, policies.STORAGE, chat_ref, NotificationsErased
     )
-    yield context.call_entity(chat_entity(job.chat_id), ERASE)
+    yield from ask_chat(context, job.chat_id, ops.ERASE)  # answers "erased" or raises
 
     # 3. Forget the workflows: every history of the chat but this one's.
     context.set_custom_status({"stage": "purging"})

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from calendary.domain.chat_state import ChatState, ChatStateError
 
 RequestT = TypeVar("RequestT", bound=BaseModel)
-ResultT = TypeVar("ResultT")  # a result model; "erased" (a str) for the erase operation
+ResultT = TypeVar("ResultT")  # a result model, or a Literal (erase answers "erased")
 
 
 class EntityAnswer(BaseModel, Generic[ResultT]):
@@ -42,7 +42,7 @@ class Operation(Generic[RequestT, ResultT]):
 
     name: str
     request: type[RequestT] | None  # None: the operation takes no input
-    result: type[ResultT]
+    result: Any  # the result model, or a Literal type: what `answer` validates the result with
     transition: Callable[[ChatState, Any], tuple[ChatState, ResultT]]
 
     def payload(self, request: RequestT | None) -> dict[str, Any] | None:

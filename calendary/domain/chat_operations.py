@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from calendary.domain import chat_generations, chat_retention, chat_trainings, chat_uploads
 from calendary.domain.chat_boundary import Operation
 from calendary.domain.chat_state import (
@@ -22,6 +24,9 @@ from calendary.domain.chat_state import (
     WireTime,
     wire_time,
 )
+
+Erased = Literal["erased"]
+ERASED: Erased = "erased"
 
 
 class RegisterImages(StateModel):
@@ -149,6 +154,9 @@ EXPIRE_DATA = Operation(
     "expire_data", chat_retention.ExpireRequest, chat_retention.Expired, chat_retention.expire
 )
 GET = Operation("get", None, ChatState, lambda s, _: (s, s))
+# The whole record goes: what is left is a chat never seen. The entity also deletes its stored
+# state (and answers without parsing it, so a record that no longer validates is erased too).
+ERASE = Operation("erase", None, Erased, lambda s, _: (ChatState(chat_id=s.chat_id), ERASED))
 
 OPERATIONS: dict[str, Operation[Any, Any]] = {
     op.name: op
@@ -162,13 +170,14 @@ OPERATIONS: dict[str, Operation[Any, Any]] = {
         COMPLETE_GENERATION,
         EXPIRE_DATA,
         GET,
+        ERASE,
     )
 }
 
 
 def apply(
     chat_id: str, state: dict[str, Any] | None, operation: str, payload: Any
-) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+) -> tuple[dict[str, Any] | None, Any]:
     """Run one operation on the JSON state; returns (new JSON state, JSON result).
 
     A `get` of a chat without a record answers an empty chat and leaves no record: a read
@@ -179,4 +188,5 @@ def apply(
     if operation == GET.name and not state:
         return state, current.model_dump(mode="json")
     new_state, result = OPERATIONS[operation].apply(current, payload)
-    return new_state.model_dump(mode="json"), result.model_dump(mode="json")
+    answer = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+    return new_state.model_dump(mode="json"), answer

@@ -8,10 +8,10 @@ import pytest
 from pydantic import ValidationError
 
 from calendary.domain import chat_operations as ops
-from calendary.domain.chat_boundary import EntityAnswer, answer_json
+from calendary.domain.chat_boundary import answer_json
 from calendary.domain.chat_generations import GenerationRequest
 from calendary.domain.chat_retention import ExpireRequest
-from calendary.domain.chat_state import ChatStateError, wire_time
+from calendary.domain.chat_state import ChatState, ChatStateError, wire_time
 from calendary.domain.chat_trainings import TrainingRequest
 from calendary.domain.chat_uploads import ImageCandidate
 from tests.domain.builders import with_images
@@ -195,7 +195,20 @@ def test_every_operation_answers_with_its_own_result_model() -> None:
 
 
 def test_an_erased_chat_answers_without_a_record() -> None:
-    answer = EntityAnswer[str].model_validate(answer_json("erased", None, 3))
+    answer = ops.ERASE.answer(answer_json(ops.ERASED, None, 3))
     assert (answer.result, answer.state, answer.revision) == ("erased", None, 3)
     with pytest.raises(ChatStateError):
         _ = answer.chat
+
+
+def test_erase_is_an_operation_that_leaves_a_chat_never_seen() -> None:
+    state = with_images(2).model_dump(mode="json")
+    after, result = ops.apply("123456789", state, ops.ERASE.name, None)
+    assert after == ChatState(chat_id="123456789").model_dump(mode="json")
+    assert result == "erased"
+    assert ops.ERASE.payload(None) is None  # the entity is called with no input, as before
+
+
+def test_an_erase_answering_anything_but_erased_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        ops.ERASE.answer(answer_json("kept", None, 3))

@@ -49,7 +49,8 @@ def test_an_erase_stops_deletes_then_purges_in_that_order(start: Start) -> None:
          {"trainings": 1, "generations": 1, "deliveries": 2})  # fmt: skip
     step(run, "activity erase_queued_notifications", {"chat_id": CHAT}, {"notifications": 0})
     forget = only(run.run(), "entity chat.erase")
-    run.answer(forget, None)
+    assert forget.input is None  # the operation as it always was: a name and no input
+    run.answer(forget, {"result": "erased", "state": None, "revision": 4})
     step(run, "activity purge_chat_histories",
          {"chat_id": CHAT, "erase_instance_id": ERASER,
           "instance_ids": [f"chat{CHAT}-g1", "legacy-1"]},
