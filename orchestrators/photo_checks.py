@@ -13,8 +13,7 @@ from activities.photo_checks import analyze_photo, compare_faces
 from calendary.domain import chat_operations as ops
 from calendary.domain.chat_boundary import EntityAnswer
 from calendary.domain.chat_state import ChatState
-from calendary.domain.chat_uploads import FaceDistances as RecordedDistances
-from calendary.domain.chat_uploads import comparable_blob_names
+from calendary.domain.chat_uploads import FaceDistancesRecorded, comparable_blob_names
 from orchestrators import policies
 from orchestrators.chat_records import read_chat, record
 from orchestrators.steps import run
@@ -69,7 +68,7 @@ def recheck_same_person(
 
 def _record(
     context: df.DurableOrchestrationContext, chat_id: str, checked: FaceDistances
-) -> Generator[Any, Any, EntityAnswer[RecordedDistances]]:
+) -> Generator[Any, Any, EntityAnswer[FaceDistancesRecorded]]:
     distances = ops.RecordFaceDistances(
         blob_names=checked.blob_names,
         distances=checked.distances,

@@ -29,7 +29,7 @@ class Sender(Protocol):
         ...
 
 
-class Outcome(StrEnum):
+class DeliveryOutcome(StrEnum):
     SENT = "sent"
     DUPLICATE = "duplicate"
     REJECTED = "rejected"
@@ -42,7 +42,7 @@ class Deliverer:
 
     def deliver(
         self, notification: Notification, *, queue_message_id: str, dequeue_count: int
-    ) -> Outcome:
+    ) -> DeliveryOutcome:
         ids = (
             f"chat_id={notification.user_id} key={notification.idempotency_key} "
             f"queue_message_id={queue_message_id} attempt={dequeue_count}"
@@ -50,14 +50,14 @@ class Deliverer:
         claim = self.records.claim(notification, queue_message_id)
         if claim is None:
             logger.info("notification already sent, skipped: %s", ids)
-            return Outcome.DUPLICATE
+            return DeliveryOutcome.DUPLICATE
         channel = self.sender.channel
         try:
             remote_id = self.sender.send(notification)
         except PermanentDeliveryError as exc:
             self.records.release(claim)
             logger.warning("notification rejected, not retried: %s via %s: %s", ids, channel, exc)
-            return Outcome.REJECTED
+            return DeliveryOutcome.REJECTED
         except TransientDeliveryError as exc:
             self.records.release(claim)
             hint = f" (retry after {exc.retry_after:g} s)" if exc.retry_after is not None else ""
@@ -72,4 +72,4 @@ class Deliverer:
             # the lease, after which a re-queued copy could be sent once more.
             logger.error("notification sent but not recorded: %s: %s", ids, type(exc).__name__)
         logger.info("notification sent: %s via %s remote_id=%s", ids, channel, remote_id or "-")
-        return Outcome.SENT
+        return DeliveryOutcome.SENT

@@ -81,7 +81,7 @@ def _register(s: ChatState, op: RegisterImages) -> tuple[ChatState, chat_uploads
 
 def _face_distances(
     s: ChatState, op: RecordFaceDistances
-) -> tuple[ChatState, chat_uploads.FaceDistances]:
+) -> tuple[ChatState, chat_uploads.FaceDistancesRecorded]:
     return chat_uploads.record_face_distances(
         s, op.blob_names, op.distances, max_distance=op.max_distance
     )
@@ -130,7 +130,10 @@ def _generation_completed(
 
 REGISTER_IMAGES = Operation("register_images", RegisterImages, chat_uploads.Registration, _register)
 RECORD_FACE_DISTANCES = Operation(
-    "record_face_distances", RecordFaceDistances, chat_uploads.FaceDistances, _face_distances
+    "record_face_distances",
+    RecordFaceDistances,
+    chat_uploads.FaceDistancesRecorded,
+    _face_distances,
 )
 RESERVE_TRAINING = Operation(
     "reserve_training", ReserveTraining, chat_trainings.Reservation, _reserve

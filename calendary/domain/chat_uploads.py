@@ -93,7 +93,7 @@ def register_images(
     )
 
 
-class FaceDistances(StateModel):
+class FaceDistancesRecorded(StateModel):
     applied: bool
 
 
@@ -104,14 +104,14 @@ def comparable_blob_names(state: ChatState) -> list[str]:
 
 def record_face_distances(
     state: ChatState, blob_names: list[str], distances: dict[str, float], *, max_distance: float
-) -> tuple[ChatState, FaceDistances]:
+) -> tuple[ChatState, FaceDistancesRecorded]:
     """Record the same-person check of the set `blob_names`, if that is still the chat's set.
 
     Concurrent uploads of one album each compare the set they saw; only a check of the current
     set is kept, so the last registration's check, which saw every photo, is the one that stays.
     """
     if sorted(blob_names) != sorted(comparable_blob_names(state)):
-        return state, FaceDistances(applied=False)
+        return state, FaceDistancesRecorded(applied=False)
     images = tuple(
         i.model_copy(
             update={"analysis": with_distance(i.analysis, distances.get(i.blob_name), max_distance)}
@@ -120,7 +120,7 @@ def record_face_distances(
         else i
         for i in state.images
     )
-    return state.model_copy(update={"images": images}), FaceDistances(applied=True)
+    return state.model_copy(update={"images": images}), FaceDistancesRecorded(applied=True)
 
 
 def likeness_reference(state: ChatState, training_id: str) -> list[str]:

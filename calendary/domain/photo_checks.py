@@ -73,7 +73,7 @@ class PhotoAnalysis(Frozen):
     distance: float | None = None
 
 
-class PhotoVerdict(Frozen):
+class CheckVerdict(Frozen):
     verdict: Verdict
     reasons: tuple[str, ...] = ()
 
@@ -118,14 +118,14 @@ def _text(code: str, a: PhotoAnalysis) -> str:
     )
 
 
-def verdict_of(a: PhotoAnalysis | None) -> PhotoVerdict:
+def verdict_of(a: PhotoAnalysis | None) -> CheckVerdict:
     """No analysis (a photo stored before the checks existed) counts as ok: nothing is known."""
     if a is None:
-        return PhotoVerdict(verdict="ok")
+        return CheckVerdict(verdict="ok")
     reasons = tuple(_text(code, a) for code in a.issues)
     if any(code in REJECTING for code in a.issues):
-        return PhotoVerdict(verdict="rejected", reasons=reasons)
-    return PhotoVerdict(verdict="warning" if reasons else "ok", reasons=reasons)
+        return CheckVerdict(verdict="rejected", reasons=reasons)
+    return CheckVerdict(verdict="warning" if reasons else "ok", reasons=reasons)
 
 
 def passes(a: PhotoAnalysis | None) -> bool:
