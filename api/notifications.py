@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING
 
 import azure.durable_functions as df
 import azure.functions as func
 from pydantic import ValidationError
 
 from calendary.bootstrap import services
-from calendary.delivery.channels import Channel, channel_from_environ, delivery_channel
+from calendary.delivery.channels import Channel, channel_from_environ
 from calendary.domain.notifications import Notification
-
-if TYPE_CHECKING:
-    from calendary.settings import Settings
 
 FUNCTION_NAME = "DeliverNotification"
 
@@ -40,13 +36,9 @@ def parse(msg: func.QueueMessage) -> Notification:
         raise ValueError("malformed notification message") from None
 
 
-def build_blueprint(settings: Settings) -> df.Blueprint:
-    """The blueprint for `settings`: empty when delivery is disabled. Only the choice is read
-    here; the function delivers through the process's services."""
-    return _blueprint_for(delivery_channel(settings))
-
-
-def _blueprint_for(channel: Channel | None) -> df.Blueprint:
+def blueprint_for(channel: Channel | None) -> df.Blueprint:
+    """The blueprint for the chosen channel: empty when delivery is disabled (None). Only the
+    choice is made here; the function delivers through the process's services."""
     bp = df.Blueprint()
     if channel is None:
         return bp
@@ -68,4 +60,4 @@ def _blueprint_for(channel: Channel | None) -> df.Blueprint:
 
 # The app settings are the process environment (Azure and `func start` both put them there);
 # read without building Settings, which would load pydantic-settings while the worker indexes.
-bp = _blueprint_for(channel_from_environ(os.environ))
+bp = blueprint_for(channel_from_environ(os.environ))

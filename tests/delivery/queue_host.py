@@ -22,8 +22,9 @@ from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.functions.queue import QueueMessage
 from azure.storage.queue import QueueServiceClient
 
-from api.notifications import build_blueprint
+from api.notifications import blueprint_for
 from calendary.bootstrap import bootstrap, installed
+from calendary.delivery.channels import delivery_channel
 from calendary.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,10 +41,16 @@ def queue_function(blueprint: df.Blueprint) -> tuple[func.FunctionBuilder, UserF
     return function, function.get_user_function()
 
 
+def delivery_blueprint(settings: Settings) -> df.Blueprint:
+    """The blueprint the app registers when its settings are `settings` (it reads them from the
+    environment at import, which a test in this process cannot change)."""
+    return blueprint_for(delivery_channel(settings))
+
+
 def delivering(settings: Settings) -> tuple[func.FunctionBuilder, UserFunction]:
     """The app's delivery function as registered for `settings`, and its user code run with
     the services of `settings` installed (built once, so attempts share one deliverer)."""
-    function, user = queue_function(build_blueprint(settings))
+    function, user = queue_function(delivery_blueprint(settings))
     chosen = bootstrap(settings)
 
     def deliver(msg: func.QueueMessage) -> None:

@@ -11,12 +11,12 @@ import azure.durable_functions as df
 import pytest
 from pydantic import SecretStr
 
-from api.notifications import FUNCTION_NAME, build_blueprint
+from api.notifications import FUNCTION_NAME
 from calendary.delivery.channels import channel_from_environ, delivery_channel
 from calendary.settings import Settings
 from calendary.storage.notifications_queue import NotificationQueue
 from tests.delivery.messages import training_complete
-from tests.delivery.queue_host import QueueHost, delivering
+from tests.delivery.queue_host import QueueHost, delivering, delivery_blueprint
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,7 +51,7 @@ def test_a_disabled_blueprint_is_empty_and_messages_stay_queued(
 ) -> None:
     queue.send(training_complete())
     app = df.DFApp()
-    app.register_functions(build_blueprint(Settings(_env_file=None)))
+    app.register_functions(delivery_blueprint(Settings(_env_file=None)))
     assert app.get_functions() == []
     assert host.pending() == 1
 

@@ -11,8 +11,7 @@ import pytest
 from tests.structure import import_graph
 from tests.structure.modules import PRODUCT, Module, everything
 
-# Worked on separately (the host's engine and one orchestrator step); remove the entry once the
-# cycle is gone, which the last test below insists on.
+# The groups the forbidden arrows are drawn between, as top-level packages.
 TOOLING = ("tools.fakes", "tools.devstack", "devhost", "bench")
 FUNCTIONS_LAYER = ("function_app", "api", "activities", "orchestrators", "entities", "timers")
 
