@@ -75,22 +75,26 @@ class TrainingResult(Job):
     version: str | None = None
 
 
-class TrainingProgress(Job):
-    """The training workflow's custom status, written by it and read by the HTTP starter (and
-    shown by the monitor): camelCase keys, an unknown value left out."""
+class CustomStatus(Job):
+    """A workflow's custom status, read by the HTTP starters, the monitor and n8n: camelCase
+    keys, an unknown value left out."""
 
     model_config = ConfigDict(
         extra="ignore", frozen=True, alias_generator=to_camel, populate_by_name=True
     )
+
+    def dump(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class TrainingProgress(CustomStatus):
+    """The training workflow's custom status, written by it and read by the HTTP starter."""
 
     stage: str  # archiving | creating_model | training | finished
     training_id: str | None = None  # "" when Replicate refused to create the training
     model_id: str | None = None
     status: str | None = None  # starting | processing, then the recorded end
     progress: int | None = None  # percent, from the training's logs
-
-    def dump(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
     @classmethod
     def of(cls, custom_status: Any) -> TrainingProgress | None:
@@ -127,6 +131,11 @@ class GenerationJob(Job):
     likeness_retry_above: float | None = None
 
 
+class GenerationProgress(CustomStatus):
+    stage: str  # generating | retrying (a likeness retry, 1.2) | finished
+    generation_id: str
+
+
 class GenerationResult(Job):
     outcome: str  # "succeeded" | "failed" | "rejected"
     reason: str = ""
@@ -137,6 +146,10 @@ class GenerationResult(Job):
 
 class EraseJob(Job):
     chat_id: str
+
+
+class EraseProgress(CustomStatus):
+    stage: str  # stopping | deleting | purging | finished
 
 
 class EraseResult(Job):

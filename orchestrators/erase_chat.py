@@ -41,7 +41,7 @@ from calendary.domain import chat_operations as ops
 from calendary.domain.erasure import chat_hash, plan_erasure
 from orchestrators import policies
 from orchestrators.chat_records import ask_chat, read_chat
-from orchestrators.contracts import EraseJob, EraseResult
+from orchestrators.contracts import EraseJob, EraseProgress, EraseResult
 from orchestrators.steps import run
 
 bp = df.Blueprint()
@@ -56,7 +56,7 @@ def erase_chat(context: df.DurableOrchestrationContext) -> Generator[Any, Any, d
     chat_ref = ChatRef(chat_id=job.chat_id)
 
     # 1. Stop: no workflow of the chat writes, bills or notifies after this point.
-    context.set_custom_status({"stage": "stopping"})
+    context.set_custom_status(EraseProgress(stage="stopping").dump())
     stop = StopWorkflowsInput(
         chat_id=job.chat_id,
         erase_instance_id=context.instance_id,
@@ -72,7 +72,7 @@ def erase_chat(context: df.DurableOrchestrationContext) -> Generator[Any, Any, d
     canceled = yield from run(context, cancel_chat_jobs, policies.REPLICATE, cancel, JobsCanceled)
 
     # 2. Delete: the LoRA weights on Replicate, then everything stored here.
-    context.set_custom_status({"stage": "deleting"})
+    context.set_custom_status(EraseProgress(stage="deleting").dump())
     models = yield from run(
         context,
         delete_chat_models,
@@ -88,7 +88,7 @@ def erase_chat(context: df.DurableOrchestrationContext) -> Generator[Any, Any, d
     yield from ask_chat(context, job.chat_id, ops.ERASE)  # answers "erased" or raises
 
     # 3. Forget the workflows: every history of the chat but this one's.
-    context.set_custom_status({"stage": "purging"})
+    context.set_custom_status(EraseProgress(stage="purging").dump())
     purge = PurgeHistoriesInput(
         chat_id=job.chat_id,
         erase_instance_id=context.instance_id,
@@ -117,5 +117,5 @@ def erase_chat(context: df.DurableOrchestrationContext) -> Generator[Any, Any, d
         outcome="erased",
     )
     yield from run(context, record_erasure, policies.STORAGE, audit, ErasureRecorded)
-    context.set_custom_status({"stage": "finished"})
+    context.set_custom_status(EraseProgress(stage="finished").dump())
     return EraseResult(outcome="erased", counts=counts).dump()

@@ -15,7 +15,7 @@ from calendary.domain.chat_uploads import likeness_reference
 from calendary.domain.likeness_retry import should_retry
 from orchestrators import policies
 from orchestrators.chat_records import read_chat, record, record_generation_completed
-from orchestrators.contracts import GenerationJob, GenerationResult
+from orchestrators.contracts import GenerationJob, GenerationProgress, GenerationResult
 from orchestrators.generation_attempt import predict_and_store
 from orchestrators.likeness_retry import Retried, retry_low_likeness
 from orchestrators.steps import notify, run
@@ -41,7 +41,9 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
             outcome="rejected", reason=added.result, generation_id=job.generation_id
         ).dump()
 
-    context.set_custom_status({"stage": "generating", "generationId": job.generation_id})
+    context.set_custom_status(
+        GenerationProgress(stage="generating", generation_id=job.generation_id).dump()
+    )
     first = yield from predict_and_store(context, job, added, seed=job.seed)
     prediction, stored = first.prediction, first.stored
     likeness = Likeness()
@@ -96,7 +98,9 @@ def generate_image(context: df.DurableOrchestrationContext) -> Generator[Any, An
         yield from notify(context, job.chat_id, "generation_complete", details, stored.blob_name)
     else:
         yield from notify(context, job.chat_id, "generation_failed", ids)
-    context.set_custom_status({"stage": "finished", "generationId": job.generation_id})
+    context.set_custom_status(
+        GenerationProgress(stage="finished", generation_id=job.generation_id).dump()
+    )
     return GenerationResult(
         outcome=status,
         reason=stored.error,

@@ -19,7 +19,7 @@ from calendary.domain.chat_generations import GenerationAdded
 from calendary.domain.chat_state import GenerationAttempt
 from calendary.domain.likeness_retry import keeps_second, retry_seed
 from orchestrators import policies
-from orchestrators.contracts import GenerationJob
+from orchestrators.contracts import GenerationJob, GenerationProgress
 from orchestrators.generation_attempt import Attempt, predict_and_store
 from orchestrators.steps import run
 
@@ -50,7 +50,9 @@ def retry_low_likeness(
     """`score` is the first image's scoring request: the second is scored against the same
     training photos."""
     seed = retry_seed(context.new_uuid())
-    context.set_custom_status({"stage": "retrying", "generationId": job.generation_id})
+    context.set_custom_status(
+        GenerationProgress(stage="retrying", generation_id=job.generation_id).dump()
+    )
     if not context.is_replaying:
         log.info(
             "likeness low, retrying chat_id=%s instance_id=%s distance=%s",
