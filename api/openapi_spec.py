@@ -61,7 +61,8 @@ RESPONSES: dict[str, dict[int, Outcome]] = {
         500: WORKFLOW_FAILED,
         502: Outcome("Replicate refused to create the model or the training.", r.ErrorResponse),
         503: Outcome(
-            "ReplicateOwner is not configured, or the trainer's input schema cannot be read.",
+            "ReplicateOwner is not configured, the trainer's input schema cannot be read, or "
+            "the task hub could not start closing a previous training; try again.",
             r.ErrorResponse,
         ),
     },

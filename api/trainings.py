@@ -12,12 +12,14 @@ from pydantic import ValidationError
 
 from api import routes
 from api.chat_reads import read_chat
+from api.durable_start import DurableUnavailable, start_unless_running
 from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body, respond
 from api.input_checks import refused
 from calendary.bootstrap import services
 from calendary.domain.chat_operations import TrainingFinished
 from calendary.domain.chat_state import ChatState
+from calendary.domain.chat_trainings import recorded_status
 from calendary.domain.erasure import new_instance_id
 from calendary.domain.photo_summary import gate_refusal, refusal_text
 from calendary.domain.requests import CreateAndTrainModelRequest
@@ -84,9 +86,9 @@ async def create_and_train_model_http(
     if chat.active_training is not None:
         if await _still_running(client, chat.active_training):
             return fail(409, ACTIVE)
-        busy = await _free_slot(client, req, chat, chat.active_training)
-        if busy:
-            return fail(409, busy)
+        refusal = await _free_slot(client, req, chat, chat.active_training)
+        if refusal is not None:
+            return refusal
 
     instance_id = new_instance_id(body.user_id, uuid.uuid4().hex)
     job = TrainingJob(
@@ -146,35 +148,35 @@ async def _still_running(client: df.DurableOrchestrationClient, instance_id: str
 
 async def _free_slot(
     client: df.DurableOrchestrationClient, req: func.HttpRequest, chat: ChatState, instance_id: str
-) -> str | None:
+) -> func.HttpResponse | None:
     """The workflow holding the slot ended without an outcome (terminated by an operator, or it
     failed). Record how its training really ended, asking Replicate when it had started one, so
-    the chat can train again; None when freed, else why the slot stays taken.
+    the chat can train again; None when freed, else the answer saying why the slot stays taken.
     """
     record = chat.training_by_instance(instance_id)
-    ended: dict[str, object] = {
-        "instance_id": instance_id,
-        "status": "canceled",
-        "completed_at": datetime.now(UTC),
-        "error": "the training workflow ended without an outcome",
-    }
+    finished = TrainingFinished(
+        instance_id=instance_id,
+        status="canceled",
+        completed_at=datetime.now(UTC),
+        error="the training workflow ended without an outcome",
+    )
     if record is not None and record.training_id:
         try:
             training = await services().replicate().get_training(record.training_id)
         except ReplicateError:
-            return "a training of this chat may still be running; try again later"
+            return fail(409, "a training of this chat may still be running; try again later")
         if not training.is_terminal:
-            return "a training of this chat is still running on Replicate"
+            return fail(409, "a training of this chat is still running on Replicate")
         job = from_training(training)
-        ended |= {
-            "status": {"succeeded": "succeeded", "failed": "failed"}.get(job.status, "canceled"),
-            "completed_at": job.completed_at or ended["completed_at"],
-            "version": job.version,
-            "error": job.error,
-            "predict_time": job.predict_time,
-            "hardware": job.hardware,
-        }
-    finished = TrainingFinished.model_validate(ended)
+        finished = TrainingFinished(
+            instance_id=instance_id,
+            status=recorded_status(job.status),
+            completed_at=job.completed_at or finished.completed_at,
+            version=job.version,
+            error=job.error,
+            predict_time=job.predict_time,
+            hardware=job.hardware,
+        )
     free_id = names.free_slot_instance_id(chat.chat_id, instance_id)
     log.warning(
         "freeing a stale training slot chat_id=%s instance_id=%s free_instance_id=%s",
@@ -185,14 +187,19 @@ async def _free_slot(
     if not await _still_running(client, free_id):
         job_input = FreeSlotJob(chat_id=chat.chat_id, training=finished)
         try:
-            await client.start_new(names.FREE_TRAINING_SLOT, free_id, job_input.dump())
-        except Exception:  # a request that found the same slot started it just now: wait for it
+            started = await start_unless_running(
+                client, names.FREE_TRAINING_SLOT, free_id, job_input.dump()
+            )
+        except DurableUnavailable as exc:
+            log.warning("freeing not started free_instance_id=%s: %s", free_id, exc)
+            return fail(503, "the previous training could not be closed now; try again")
+        if not started:  # a request that found the same slot started it just now: wait for it
             log.info("freeing already started free_instance_id=%s", free_id)
     # It ends once the entity has recorded the end, so the new workflow's reservation comes after.
     answer = await client.wait_for_completion_or_create_check_status_response(
         req, free_id, FREE_WAIT_MS, FREE_LOOK_MS
     )
-    return None if _freed(answer) else CLOSING
+    return None if _freed(answer) else fail(409, CLOSING)
 
 
 def _freed(answer: func.HttpResponse) -> bool:

@@ -26,7 +26,7 @@ from activities.replicate_trainings import (
 )
 from calendary.domain import chat_operations as ops
 from calendary.domain import paths
-from calendary.domain.chat_trainings import TrainingRequest
+from calendary.domain.chat_trainings import TrainingRequest, recorded_status
 from calendary.domain.photo_checks import passes
 from orchestrators import policies
 from orchestrators.chat_records import ask_chat, record_training_finished, record_training_started
@@ -35,9 +35,6 @@ from orchestrators.replicate_wait import await_replicate_job
 from orchestrators.steps import notify, run
 
 bp = df.Blueprint()
-
-# The chat record knows three ends of a training; Replicate and the timer know a few more.
-RECORDED_STATUS = {"succeeded": "succeeded", "canceled": "canceled", "aborted": "canceled"}
 
 
 @bp.orchestration_trigger(context_name="context")
@@ -131,7 +128,7 @@ def train_model(context: df.DurableOrchestrationContext) -> Generator[Any, Any, 
 def _finish(
     context: df.DurableOrchestrationContext, job: TrainingJob, model_id: str, outcome: ReplicateJob
 ) -> Generator[Any, Any, dict[str, Any]]:
-    status = RECORDED_STATUS.get(outcome.status, "failed")
+    status = recorded_status(outcome.status)
     finished = ops.TrainingFinished(
         instance_id=context.instance_id,
         status=status,

@@ -22,6 +22,20 @@ from calendary.domain.chat_state import (
 
 ReservationResult = Literal["reserved", "training_active", "not_enough_images"]
 
+# The chat record knows three ends of a training; Replicate and the workflow's timer know more.
+_RECORDED_STATUS: dict[str, FinishedTrainingStatus] = {
+    "succeeded": "succeeded",
+    "failed": "failed",
+    "canceled": "canceled",
+    "aborted": "canceled",
+}
+
+
+def recorded_status(status: str) -> FinishedTrainingStatus:
+    """How the record keeps an end: "aborted" (never started) is a cancel, and any other end it
+    does not know (a timeout, say) a failure."""
+    return _RECORDED_STATUS.get(status, "failed")
+
 
 class TrainingRequest(StateModel):
     instance_id: str

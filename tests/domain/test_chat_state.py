@@ -9,6 +9,7 @@ from calendary.domain.chat_state import ChatState, ChatStateError, summarize
 from calendary.domain.chat_trainings import (
     record_training_finished,
     record_training_started,
+    recorded_status,
     reserve_training,
 )
 from calendary.domain.chat_uploads import register_images
@@ -174,3 +175,18 @@ def test_state_round_trips_through_json_and_summarizes() -> None:
         "succeeded",
     )
     assert summarize(ChatState(chat_id="1")).latest_training is None
+
+
+@pytest.mark.parametrize(
+    ("replicate", "recorded"),
+    [
+        ("succeeded", "succeeded"),
+        ("failed", "failed"),
+        ("canceled", "canceled"),
+        ("aborted", "canceled"),  # ended before it started
+        ("timed_out", "failed"),  # the workflow's own end: no result in time
+    ],
+)
+def test_a_training_end_is_recorded_as_one_of_three(replicate: str, recorded: str) -> None:
+    # The training workflow and the starter freeing a stale slot both record ends through this.
+    assert recorded_status(replicate) == recorded
