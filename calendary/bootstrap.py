@@ -253,9 +253,9 @@ def services() -> Services:
         return _installed
 
 
-def install(chosen: Services | None) -> Services | None:
+def _install(chosen: Services | None) -> Services | None:
     """Make `chosen` the process-wide services (None: built again on next use); returns the
-    ones it replaces. Prefer `installed`, which puts them back."""
+    ones it replaces. Only through `installed`, which puts them back."""
     global _installed
     with _install_lock:
         previous, _installed = _installed, chosen
@@ -265,8 +265,8 @@ def install(chosen: Services | None) -> Services | None:
 @contextmanager
 def installed(chosen: Services) -> Iterator[Services]:
     """`chosen` as the process-wide services inside the block; the previous ones after it."""
-    previous = install(chosen)
+    previous = _install(chosen)
     try:
         yield chosen
     finally:
-        install(previous)
+        _install(previous)

@@ -63,8 +63,10 @@ def stack(
         httpx.Client(timeout=60) as http,
         host.idle.holding(lambda: replicate_calls_back(fake.fake)),
     ):
-        yield Stack(host=host, fake=fake, site=site, services=services, http=http)
-        _stop_leftovers(http, host)
+        stack = Stack(host=host, fake=fake, site=site, services=services, http=http)
+        with stack.changes:
+            yield stack
+            _stop_leftovers(http, host)
 
 
 def _stop_leftovers(http: httpx.Client, host: RunningHost) -> None:

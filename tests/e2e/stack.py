@@ -8,8 +8,9 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -17,7 +18,7 @@ from azure.storage.blob import ContainerClient
 from azure.storage.queue import QueueClient
 from PIL import Image
 
-from calendary.bootstrap import Services, bootstrap, install
+from calendary.bootstrap import Services, bootstrap, installed
 from calendary.settings import Settings
 from calendary.storage.tables import GenerationRow, TrainingRow, from_entity
 from devhost.testing import RunningHost
@@ -105,22 +106,34 @@ class Stack:
     site: StubSite
     services: Services
     http: httpx.Client
+    # Settings changed for the rest of a test (`change_settings`); whoever made the stack closes
+    # it, which puts back what was installed before, newest change first.
+    changes: ExitStack = field(default_factory=ExitStack)
 
     @property
     def settings(self):
         return self.services.settings
 
     def use_trainer(self, trainer: str) -> None:
-        """Train with another of the fake's trainers (its first version) from now on."""
+        """Train with another of the fake's trainers (its first version) for the rest of a test."""
         version = self.fake.fake.config.trainers[trainer][0]
-        self.reconfigure(replicate_trainer_model=trainer, replicate_trainer_version=version)
+        self.change_settings(replicate_trainer_model=trainer, replicate_trainer_version=version)
 
-    def reconfigure(self, **update: Any) -> None:
-        """The app's services with these settings changed, for the rest of the test (the
-        `stack` fixture puts back what was installed before it). model_copy: the values must
-        have their types."""
-        self.services = bootstrap(self.settings.model_copy(update=update))
-        install(self.services)
+    @contextmanager
+    def reconfigure(self, **update: Any) -> Iterator[Services]:
+        """The app's services with these settings changed inside the block; those before after it.
+        model_copy: the values must have their types."""
+        before = self.services
+        with installed(bootstrap(self.settings.model_copy(update=update))) as changed:
+            self.services = changed
+            try:
+                yield changed
+            finally:
+                self.services = before
+
+    def change_settings(self, **update: Any) -> Services:
+        """`reconfigure` for the rest of the test."""
+        return self.changes.enter_context(self.reconfigure(**update))
 
     def photo_url(self, n: int) -> str:
         if photo_path(n) not in self.site.files:

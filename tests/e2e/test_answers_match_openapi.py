@@ -13,7 +13,6 @@ import pytest
 
 from api import openapi_spec, routes
 from api.routes import Route
-from calendary.bootstrap import install
 from calendary.replicate.webhooks import signature
 from tests.e2e.openapi_contract import Contract
 from tests.e2e.stack import Stack
@@ -37,13 +36,8 @@ class Client:
 
     @contextmanager
     def settings(self, **changes: Any) -> Iterator[None]:
-        before = self.stack.services
-        self.stack.reconfigure(**changes)
-        try:
+        with self.stack.reconfigure(**changes):
             yield
-        finally:
-            self.stack.services = before
-            install(before)
 
     def webhook(self, status: int, body: bytes, query: str, signed: bool = True) -> Any:
         stamp = str(int(time.time()))

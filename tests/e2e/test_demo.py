@@ -26,7 +26,7 @@ def adjust(stack: Stack) -> Callable[..., None]:
     """Change the host's settings for one test (model_copy: the values must have their types)."""
 
     def _adjust(stack: Stack, **update: object) -> None:
-        stack.reconfigure(**update)
+        stack.change_settings(**update)
 
     return _adjust
 

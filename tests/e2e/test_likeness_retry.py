@@ -21,7 +21,7 @@ SEED = 7
 def obama(stack: Stack, chat_id: str) -> Iterator[tuple[Stack, str]]:
     """A chat trained on three photos of one face; the retry's setting is off until a test says."""
     s = stack
-    s.reconfigure(min_training_images=len(TRAINING_SET))
+    s.change_settings(min_training_images=len(TRAINING_SET))
     s.upload_faces(chat_id, TRAINING_SET)
     started = s.train(chat_id)
     s.wait_training(chat_id, instance_id=started["instanceId"])
@@ -29,7 +29,7 @@ def obama(stack: Stack, chat_id: str) -> Iterator[tuple[Stack, str]]:
 
 
 def retry(s: Stack, on: bool) -> None:
-    s.reconfigure(likeness_retry=on)
+    s.change_settings(likeness_retry=on)
 
 
 def outputs(s: Stack, first: str, others: str) -> None:

@@ -27,10 +27,10 @@ SET = {
 
 @pytest.fixture
 def gated(stack: Stack) -> Iterator[Stack]:
-    stack.reconfigure(photo_gate=True)
-    for n, data in SET.items():
-        stack.site.files[f"/file/botx/faces/{stack.settings.data_container}/{n}.jpg"] = data
-    yield stack
+    with stack.reconfigure(photo_gate=True):
+        for n, data in SET.items():
+            stack.site.files[f"/file/botx/faces/{stack.settings.data_container}/{n}.jpg"] = data
+        yield stack
 
 
 def _upload(s: Stack, chat_id: str) -> dict:

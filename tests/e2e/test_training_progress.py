@@ -13,7 +13,7 @@ from tools.fakes.replicate.config import Schedule
 def test_chat_status_shows_a_rising_progress_and_marks_are_notified(
     stack: Stack, chat_id: str
 ) -> None:
-    stack.reconfigure(training_progress_notifications="25,50,75")
+    stack.change_settings(training_progress_notifications="25,50,75")
     stack.upload(chat_id, [1, 2, 3, 4, 5])
     stack.fake.fake.set_schedule(training=Schedule(starting=0.1, processing=1.8))
     started = stack.train(chat_id, steps=1000)

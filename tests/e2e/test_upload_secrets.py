@@ -69,7 +69,7 @@ def test_a_telegram_file_path_is_fetched_with_the_service_own_token(
     assert refused.status_code == 400
     assert "TelegramBotToken" in refused.json()["error"]
 
-    stack.reconfigure(
+    stack.change_settings(
         telegram_bot_token=SecretStr(BOT_TOKEN), telegram_api_base_url=stack.site.origin
     )
     response = stack.post("UploadImages", body)

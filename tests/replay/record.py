@@ -63,7 +63,9 @@ def stack(training_timeout: str = "PT10M") -> Iterator[Stack]:
         )  # fmt: skip
         http = stack_of.enter_context(httpx.Client(timeout=60))
         services = stack_of.enter_context(installed(bootstrap(settings)))
-        yield Stack(host=host, fake=fake, site=site, services=services, http=http)
+        s = Stack(host=host, fake=fake, site=site, services=services, http=http)
+        stack_of.enter_context(s.changes)  # settings changed by a recording, undone first
+        yield s
 
 
 def export(s: Stack, instance_id: str, name: str) -> None:
@@ -145,7 +147,7 @@ def generation_retried(s: Stack) -> None:
     """1.2 with LikenessRetry on: trained on Obama's photos, the first image shows Biden (the
     fake outputs face_recognition's test photos, `make faces`), so it is retried once."""
     retry = {"min_training_images": 3, "likeness_retry": True}
-    s.reconfigure(**retry)
+    s.change_settings(**retry)
     chat_id = chat()
     s.upload_faces(chat_id, ("obama.jpg", "obama2.jpg", "obama3.jpg"))
     started = s.train(chat_id)
