@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 
 WEBHOOK_PATH = "/runtime/webhooks/durabletask"
 CONNECTION = "Storage"
+# In Azure the extension appends its system key to every link it builds (HttpApiHandler
+# GetClientResponseLinks); so does this host, so an app that hands the links on shows it locally.
+SYSTEM_KEY_VARIABLE = "DEVHOST_SYSTEM_KEY"
+DEFAULT_SYSTEM_KEY = "devhost-local-system-key"
+
+
+def system_key() -> str:
+    return os.environ.get(SYSTEM_KEY_VARIABLE) or DEFAULT_SYSTEM_KEY
 
 
 def client_binding(origin: str, hub: str, rpc_origin: str | None = None) -> str:
@@ -15,20 +24,21 @@ def client_binding(origin: str, hub: str, rpc_origin: str | None = None) -> str:
     """
     base = f"{origin}{WEBHOOK_PATH}"
     start = f"{base}/orchestrators/{{functionName}}[/{{instanceId}}]"
-    query = f"taskHub={hub}&connection={CONNECTION}"
+    code = f"code={system_key()}"
+    query = f"taskHub={hub}&connection={CONNECTION}&{code}"
     instance = f"{base}/instances/INSTANCEID"
     return json.dumps(
         {
             "taskHubName": hub,
             "creationUrls": {
-                "createNewInstancePostUri": f"{start}?",
+                "createNewInstancePostUri": f"{start}?{code}",
                 "createAndWaitOnNewInstancePostUri": (
-                    f"{start}?timeout={{timeoutInSeconds}}&pollingInterval={{intervalInSeconds}}"
+                    f"{start}?timeout={{timeoutInSeconds}}&pollingInterval={{intervalInSeconds}}&{code}"
                 ),
             },
             "managementUrls": management_urls(instance, query) | {"id": "INSTANCEID"},
             "baseUrl": base,
-            "requiredQueryStringParameters": "",
+            "requiredQueryStringParameters": code,
             "rpcBaseUrl": f"{rpc_origin or origin}{WEBHOOK_PATH}/",
         }
     )
@@ -48,7 +58,6 @@ def management_urls(instance: str, query: str) -> dict[str, str]:
 
 
 def check_status_payload(origin: str, hub: str, instance_id: str) -> dict[str, str]:
-    urls = management_urls(
-        f"{origin}{WEBHOOK_PATH}/instances/{instance_id}", f"taskHub={hub}&connection={CONNECTION}"
-    )
+    query = f"taskHub={hub}&connection={CONNECTION}&code={system_key()}"
+    urls = management_urls(f"{origin}{WEBHOOK_PATH}/instances/{instance_id}", query)
     return {"id": instance_id, **urls}

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from devhost.binding import DEFAULT_SYSTEM_KEY
 from devhost.testing import RunningHost
 from durable_client import Durable
 
@@ -53,6 +54,10 @@ def test_check_status_urls_answer_like_the_extension(durable: Durable) -> None:
     assert response.headers["location"] == response.json()["statusQueryGetUri"]
     links = response.json()
     assert links["statusQueryGetUri"].startswith(str(durable.http.base_url).rstrip("/"))
+    # Like Azure, where the extension's system key is in every link it hands out.
+    for name, url in links.items():
+        if name != "id":
+            assert f"code={DEFAULT_SYSTEM_KEY}" in urlsplit(url).query, name
     running = durable.status(links)
     assert running.status_code == 202
     assert set(running.json()) == {
