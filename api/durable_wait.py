@@ -1,16 +1,17 @@
-"""The Durable idiom for long work: wait a bounded time, then hand out the status URLs."""
+"""The Durable idiom for long work: wait a bounded time, then hand out where to follow it."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from urllib.parse import quote, urlsplit
 
 import azure.durable_functions as df
 import azure.functions as func
 
+from api import routes
 from api.envelope import respond
 from calendary.domain.responses import AcceptedData, success
 
@@ -42,14 +43,17 @@ async def wait_for(
         pause = min(pause * 2, 1.0)
 
 
-def accepted(
-    client: df.DurableOrchestrationClient,
-    req: func.HttpRequest,
-    instance_id: str,
-    **known: str | None,
-) -> func.HttpResponse:
-    """202 with the check-status payload (on the caller's origin) plus the ids already known."""
-    links = json.loads(client.create_check_status_response(req, instance_id).get_body())
-    data = AcceptedData.model_validate({**links, **known})
-    headers = {"Location": links["statusQueryGetUri"], "Retry-After": "10"}
-    return respond(202, success(data), headers)
+def accepted(req: func.HttpRequest, instance_id: str, **known: str | None) -> func.HttpResponse:
+    """202 with this service's status link (on the caller's origin) plus the ids already known.
+
+    Not `create_check_status_response`: its links carry the Durable system key in Azure.
+    """
+    link = status_link(req, instance_id)
+    data = AcceptedData(id=instance_id, status_query_get_uri=link, **known)
+    return respond(202, success(data), {"Location": link, "Retry-After": "10"})
+
+
+def status_link(req: func.HttpRequest, instance_id: str) -> str:
+    url = urlsplit(req.url)
+    path = routes.INSTANCE_STATUS.path.replace("{instanceId}", quote(instance_id, safe=""))
+    return f"{url.scheme}://{url.netloc}/api/{path}"

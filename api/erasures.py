@@ -36,7 +36,7 @@ async def erase_chat_http(
     status = await wait_for(client, instance_id, services().settings.erase_wait)
     if status is None:
         # Its history is purged by the next `apply_retention` run once it has finished.
-        return accepted(client, req, instance_id, user_id=chat_id)
+        return accepted(req, instance_id, user_id=chat_id)
     if status.runtime_status != df.OrchestrationRuntimeStatus.Completed:
         log.error("erase failed chat_id=%s output=%s", chat_id, status.output)
         return fail(500, f"the erase workflow {instance_id} did not complete; send it again")

@@ -87,9 +87,7 @@ async def generate_image_http(
     log.info("generation started chat_id=%s generation_id=%s", body.user_id, generation_id)
     status = await wait_for(client, generation_id, settings.generate_wait)
     if status is None:
-        return accepted(
-            client, req, generation_id, user_id=body.user_id, generation_id=generation_id
-        )
+        return accepted(req, generation_id, user_id=body.user_id, generation_id=generation_id)
     if status.runtime_status != df.OrchestrationRuntimeStatus.Completed:
         return fail(500, f"the generation workflow {generation_id} failed")
     result = GenerationResult.model_validate(status.output)

@@ -33,7 +33,8 @@ class Outcome:
 
 
 ACCEPTED = Outcome(
-    "Still running: Durable check-status URLs and known ids.", r.ApiResponse[r.AcceptedData]
+    "Still running: follow statusQueryGetUri (GET /instances/{id}); known ids.",
+    r.ApiResponse[r.AcceptedData],
 )
 BAD_REQUEST = Outcome("Invalid input; nothing was stored.", r.ErrorResponse)
 NO_KEY = Outcome("Missing or wrong function key (answered by the Functions host, no body).")
@@ -104,6 +105,12 @@ RESPONSES: dict[str, dict[int, Outcome]] = {
         401: NO_KEY,
         500: WORKFLOW_FAILED,
     },
+    routes.INSTANCE_STATUS.name: {
+        200: Outcome("The workflow has ended.", r.ApiResponse[r.InstanceStatusData]),
+        202: Outcome("The workflow still runs; ask again.", r.ApiResponse[r.InstanceStatusData]),
+        401: NO_KEY,
+        404: Outcome("No workflow of this service has that id.", r.ErrorResponse),
+    },
     routes.OPENAPI.name: {200: Outcome("This document.")},
     routes.HEALTH.name: {200: Outcome("The app is up.", r.ApiResponse[r.HealthData])},
 }
@@ -115,11 +122,16 @@ SUMMARIES: dict[str, str] = {
     routes.REPLICATE_WEBHOOK.name: "Replicate's signed webhook (Standard Webhooks)",
     routes.CHAT_STATUS.name: "Latest training and counts of a chat",
     routes.ERASE_CHAT.name: "Erase a chat's photos, models, records and workflow histories",
+    routes.INSTANCE_STATUS.name: "State of a workflow that answered 202 (no input, no history)",
     routes.OPENAPI.name: "This OpenAPI document",
     routes.HEALTH.name: "Liveness probe",
 }
 
 CHAT_ID_SCHEMA = {"type": "string", "pattern": r"^-?[0-9]{1,20}$"}
+PATH_SCHEMAS = {
+    "userId": CHAT_ID_SCHEMA,
+    "instanceId": {"type": "string", "pattern": routes.INSTANCE_ID_PATTERN},
+}
 
 
 def _schemas() -> tuple[dict[tuple[type[BaseModel], JsonSchemaMode], dict[str, Any]], dict]:
@@ -136,7 +148,7 @@ def _schemas() -> tuple[dict[tuple[type[BaseModel], JsonSchemaMode], dict[str, A
 def _operation(route: Route, refs: dict) -> dict[str, Any]:
     op: dict[str, Any] = {"operationId": route.name, "summary": SUMMARIES[route.name]}
     params = [
-        {"name": name, "in": "path", "required": True, "schema": CHAT_ID_SCHEMA}
+        {"name": name, "in": "path", "required": True, "schema": PATH_SCHEMAS[name]}
         for name in _path_params(route.path)
     ]
     if route is routes.REPLICATE_WEBHOOK:

@@ -30,8 +30,13 @@ GENERATE_IMAGE = Route("GenerateImage", "GenerateImage", "POST", GenerateImageRe
 REPLICATE_WEBHOOK = Route("ReplicateWebHook", "ReplicateWebHook", "POST", None, anonymous=True)
 CHAT_STATUS = Route("ChatStatus", "chats/{userId}/status", "GET", None)
 ERASE_CHAT = Route("EraseChat", "chats/{userId}", "DELETE", None)
+INSTANCE_STATUS = Route("InstanceStatus", "instances/{instanceId}", "GET", None)
 OPENAPI = Route("OpenApi", "openapi.json", "GET", None, anonymous=True)
 HEALTH = Route("Health", "health", "GET", None, anonymous=True)
+
+# The ids of this service's workflows (`calendary.domain.erasure.instance_prefix`): the status
+# route answers for these only, never for entities or other apps' instances in the task hub.
+INSTANCE_ID_PATTERN = r"^chat-?[0-9]{1,20}-[A-Za-z0-9-]{1,200}$"
 
 ALL: tuple[Route, ...] = (
     UPLOAD_IMAGES,
@@ -40,6 +45,7 @@ ALL: tuple[Route, ...] = (
     REPLICATE_WEBHOOK,
     CHAT_STATUS,
     ERASE_CHAT,
+    INSTANCE_STATUS,
     OPENAPI,
     HEALTH,
 )

@@ -105,7 +105,7 @@ async def create_and_train_model_http(
     log.info("training workflow started chat_id=%s instance_id=%s", body.user_id, instance_id)
     status = await wait_for(client, instance_id, settings.train_wait, _training_started)
     if status is None:
-        return accepted(client, req, instance_id, user_id=body.user_id)
+        return accepted(req, instance_id, user_id=body.user_id)
     progress = TrainingProgress.of(status.custom_status)
     if status.runtime_status == df.OrchestrationRuntimeStatus.Completed:
         result = TrainingResult.model_validate(status.output)

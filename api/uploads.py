@@ -80,7 +80,7 @@ async def upload_images_http(
     )
     status = await wait_for(client, instance_id, settings.upload_wait)
     if status is None:
-        return accepted(client, req, instance_id, user_id=body.user_id)
+        return accepted(req, instance_id, user_id=body.user_id)
     if status.runtime_status != df.OrchestrationRuntimeStatus.Completed:
         return fail(500, f"the upload workflow {instance_id} did not complete")
     result = UploadResult.model_validate(status.output)

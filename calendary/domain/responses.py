@@ -158,21 +158,42 @@ class EraseChatData(ApiModel):
 
 
 class AcceptedData(ApiModel):
-    """The Durable check-status payload plus the ids the starter already knows."""
+    """Where to follow a workflow that is still running, plus the ids the starter already knows.
+
+    Not Durable's own management links: in Azure those carry the extension's system key (`code=`),
+    which would then sit in every caller's logs (n8n keeps each execution's data).
+    """
 
     id: str = Field(description="Durable instance id.")
-    status_query_get_uri: str
-    send_event_post_uri: str
-    terminate_post_uri: str
-    purge_history_delete_uri: str
-    rewind_post_uri: Known = None
-    restart_post_uri: Known = None
-    suspend_post_uri: Known = None
-    resume_post_uri: Known = None
+    status_query_get_uri: str = Field(
+        description="GET /api/instances/{id} of this service (send the function key in the "
+        "x-functions-key header); also the Location header."
+    )
     user_id: Known = None
     training_id: Known = None
     model_id: Known = None
     generation_id: Known = None
+
+
+RuntimeStatus = Literal[
+    "Pending", "Running", "Completed", "ContinuedAsNew", "Failed", "Canceled", "Terminated",
+    "Suspended",
+]  # fmt: skip
+
+
+class InstanceStatusData(ApiModel):
+    """A workflow's state for pollers; never its input or history (inputs can hold links with the
+    bot token)."""
+
+    runtime_status: RuntimeStatus
+    custom_status: Any = Field(default=None, description="The workflow's stage, if it sets one.")
+    output: Any = Field(
+        default=None,
+        description="The result once Completed; null before, and for a failure (its details "
+        "stay in the service's logs).",
+    )
+    created_time: datetime | None = None
+    last_updated_time: datetime | None = None
 
 
 class WebhookAckData(ApiModel):

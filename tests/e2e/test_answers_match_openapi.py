@@ -92,6 +92,9 @@ def test_every_route_answers_as_its_document_says(stack: Stack, chat_id: str) ->
         waiting = api.send(generate, 202, json=prompt)
     assert waiting["data"]["generationId"] == waiting["data"]["id"]
     stack.wait_instance(waiting["data"]["id"])
+    followed = api.send(routes.INSTANCE_STATUS, 200, f"instances/{waiting['data']['id']}")
+    assert followed["data"]["runtimeStatus"] == "Completed"
+    api.send(routes.INSTANCE_STATUS, 404, f"instances/chat{chat_id}-nosuchinstance")
     with api.settings(train_wait=NO_WAIT):
         waiting = api.send(train, 202, json={"userId": chat_id})
     stack.wait_instance(waiting["data"]["id"])
@@ -123,6 +126,7 @@ def test_every_route_answers_as_its_document_says(stack: Stack, chat_id: str) ->
         (routes.REPLICATE_WEBHOOK.name, 400),
         (routes.REPLICATE_WEBHOOK.name, 401),
         (erase.name, 400),
+        (routes.INSTANCE_STATUS.name, 404),
     }
 
 
