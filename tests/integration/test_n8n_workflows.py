@@ -38,8 +38,6 @@ ALLOWED_NODE_VERSIONS: dict[str, set[float]] = {
     "n8n-nodes-base.stopAndError": {1},
     "n8n-nodes-base.noOp": {1},
 }
-# The status poller follows the URL the service handed out; it calls no /api route itself.
-STATUS_URL = "={{ $('Poll input').item.json.statusQueryGetUri }}"
 SECRET_PATTERNS = {
     "Telegram bot token": re.compile(r"\d{6,}:[A-Za-z0-9_-]{30,}"),
     "bot token in a file URL": re.compile(r"bot\d+:"),
@@ -57,12 +55,8 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def _http_nodes(workflow: dict[str, Any]) -> list[dict[str, Any]]:
-    """The HTTP nodes that call the service's routes."""
-    return [
-        n
-        for n in workflow["nodes"]
-        if n["type"] == "n8n-nodes-base.httpRequest" and n["parameters"]["url"] != STATUS_URL
-    ]
+    """The HTTP nodes: each calls a route of the service, the status poller's included."""
+    return [n for n in workflow["nodes"] if n["type"] == "n8n-nodes-base.httpRequest"]
 
 
 def _route_for(url: str) -> routes.Route:
@@ -136,9 +130,18 @@ def test_sub_workflow_calls_name_the_shipped_poller() -> None:
     ]
     assert calls, "the inbound workflow follows status URLs through the poller"
     assert {n["parameters"]["workflowId"]["value"] for n in calls} == {poller["id"]}
-    [reader] = [n for n in poller["nodes"] if n["type"] == "n8n-nodes-base.httpRequest"]
-    assert reader["parameters"]["url"] == STATUS_URL
-    assert reader["parameters"].get("authentication", "none") == "none"  # no key to a stray URL
+    # It builds the service's own status route from the instance id, on the configured origin:
+    # never a URL out of an answer (Durable's carry the system key; any would get the key).
+    [reader] = _http_nodes(poller)
+    assert _route_for(reader["parameters"]["url"]) is routes.INSTANCE_STATUS
+    assert reader["parameters"]["url"].startswith("=http://127.0.0.1:7071/api/instances/{{")
+    [follow] = [
+        n
+        for n in _load(ROOT / "docs/n8n/telegram-inbound.json")["nodes"]
+        if n["name"] == "Instance id"
+    ]
+    [passed] = follow["parameters"]["assignments"]["assignments"]
+    assert (passed["name"], passed["value"]) == ("instanceId", "={{ $json.body.data.id }}")
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -215,6 +218,7 @@ def test_every_service_route_n8n_needs_is_covered() -> None:
         "GenerateImage",
         "ChatStatus",
         "EraseChat",
+        "InstanceStatus",
     }
 
 

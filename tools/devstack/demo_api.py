@@ -52,10 +52,12 @@ class Api:
         return self.request(step, "POST", f"/api/{route}", body, ok=(200, 202))
 
     def follow(self, step: str, status_url: str, timeout: float, done: Any = None) -> dict:
-        """Poll a 202's `statusQueryGetUri` until the instance finished (or `done(status)`)."""
+        """Poll a 202's `statusQueryGetUri` (the service's instance route) until the instance
+        finished (or `done(status)`); returns the answer's `data`."""
         deadline = time.monotonic() + timeout
         while True:
-            _, status = self.request(step, "GET", status_url, ok=(200, 202))
+            _, body = self.request(step, "GET", status_url, ok=(200, 202))
+            status = body.get("data") or {}
             runtime = status.get("runtimeStatus")
             if runtime not in RUNNING or (done is not None and done(status)):
                 if runtime in ("Failed", "Terminated", "Canceled"):
