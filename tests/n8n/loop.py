@@ -24,6 +24,7 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContainerClient
 from azure.storage.queue import QueueServiceClient
 
+from devhost.binding import SYSTEM_KEY_VARIABLE
 from tools.devstack.n8n import N8n
 from tools.devstack.n8n_setup import N8nConfig
 from tools.fakes.replicate.config import FakeConfig, Schedule
@@ -34,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
 FUNCTION_KEY = "loop-function-key-9f3c1e7a5b"
 NOTIFICATION_KEY = "loop-notification-key-4d2b8c6e0a"
+# The host puts it in Durable's management links (`code=`), as the extension does in Azure.
+SYSTEM_KEY = "loop-durable-system-key-7e1a9c3f5d"
 # The fake trains in a second; the host waits 2 s for a generation before answering 202.
 TRAINING_SECONDS = 1.0
 PREDICTION_SECONDS = 0.3
@@ -173,6 +176,7 @@ def running_loop(
             "TrainingTimeout": "PT10M",
             "GenerationTimeout": "PT5M",
             "PhotoGate": "true" if photo_gate else "false",
+            SYSTEM_KEY_VARIABLE: SYSTEM_KEY,
         }
         host_log, n8n_log = workdir / "host.log", workdir / "n8n.log"
         with host_log.open("wb") as hlog, n8n_log.open("wb") as nlog:

@@ -16,6 +16,7 @@ from tests.n8n.loop import (
     FUNCTION_KEY,
     NOTIFICATION_KEY,
     PREDICTION_SECONDS,
+    SYSTEM_KEY,
     Loop,
     wait_for,
 )
@@ -137,7 +138,13 @@ def test_a_slow_generation_is_followed_through_its_status_url(loop: Loop) -> Non
 
 def assert_no_secrets(loop: Loop, extra: list[str] | None = None) -> None:
     """No secret in n8n's executions, its whole folder, its log, the host's log or `extra`."""
-    secrets = [loop.telegram.token, FUNCTION_KEY, NOTIFICATION_KEY, loop.replicate.api_key]
+    secrets = [
+        loop.telegram.token,
+        FUNCTION_KEY,
+        NOTIFICATION_KEY,
+        SYSTEM_KEY,
+        loop.replicate.api_key,
+    ]
     places = {
         "n8n executions": "\n".join(str(e["data"]) for e in loop.n8n.executions()),
         "n8n log": loop.n8n_log.read_text(errors="replace"),
@@ -149,6 +156,7 @@ def assert_no_secrets(loop: Loop, extra: list[str] | None = None) -> None:
         for secret in secrets:
             assert secret not in text, f"a secret in the {where}"
         assert "sig=" not in text, f"a SAS signature in the {where}"
+        assert "code=" not in text, f"a key in a URL in the {where}"
     for path in Path(loop.n8n.user_folder).rglob("*"):
         if path.is_file():
             content = path.read_bytes()

@@ -8,8 +8,9 @@ import time
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 
-from devhost.binding import DEFAULT_SYSTEM_KEY
+from devhost.binding import DEFAULT_SYSTEM_KEY, SYSTEM_KEY_VARIABLE, client_binding
 from devhost.testing import RunningHost
 from durable_client import Durable
 
@@ -68,6 +69,14 @@ def test_check_status_urls_answer_like_the_extension(durable: Durable) -> None:
     assert durable.wait(links)["runtimeStatus"] == "Terminated"
     unknown = links["statusQueryGetUri"].replace(links["id"], "unknown-id")
     assert durable.http.get(unknown).status_code == 404
+
+
+def test_the_system_key_is_taken_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SYSTEM_KEY_VARIABLE, "key-from-env")
+    binding = json.loads(client_binding("http://h:1", "Hub"))
+    assert binding["requiredQueryStringParameters"] == "code=key-from-env"
+    urls = [*binding["creationUrls"].values(), *binding["managementUrls"].values()]
+    assert all(u.endswith("code=key-from-env") for u in urls if u != "INSTANCEID")
 
 
 def test_wait_for_completion_or_check_status(durable: Durable) -> None:
