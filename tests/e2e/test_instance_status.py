@@ -38,7 +38,7 @@ def test_a_202_points_to_the_status_route_which_follows_the_workflow(
     stack.upload(chat_id, [1, 2, 3, 4, 5])
     # The training stays on the fake for ten minutes: the workflow still runs while we look.
     stack.fake.fake.set_schedule(training=Schedule(processing=600))
-    stack.reconfigure(train_wait=timedelta(0))
+    stack.change_settings(train_wait=timedelta(0))
 
     started = _clean(stack.post(routes.CREATE_AND_TRAIN_MODEL.path, {"userId": chat_id}))
     assert started.status_code == 202, started.text
