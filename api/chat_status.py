@@ -10,6 +10,7 @@ import azure.functions as func
 from api import routes
 from api.chat_reads import read_chat
 from api.envelope import BadRequest, fail, ok, route_chat_id
+from api.failures import answers_failures
 from calendary.bootstrap import services
 from calendary.domain.chat_state import summarize
 from calendary.domain.photo_summary import photo_summary
@@ -20,6 +21,7 @@ bp = df.Blueprint()
 
 @bp.route(route=routes.CHAT_STATUS.path, methods=[routes.CHAT_STATUS.method])
 @bp.durable_client_input(client_name="client")
+@answers_failures
 async def chat_status_http(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:

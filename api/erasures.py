@@ -11,6 +11,7 @@ import azure.functions as func
 from api import routes
 from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, route_chat_id
+from api.failures import answers_failures
 from calendary.bootstrap import services
 from calendary.domain.erasure import erase_instance_id
 from calendary.domain.responses import EraseChatData
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 @bp.route(route=routes.ERASE_CHAT.path, methods=[routes.ERASE_CHAT.method])
 @bp.durable_client_input(client_name="client")
+@answers_failures
 async def erase_chat_http(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:

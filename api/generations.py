@@ -12,6 +12,7 @@ from api import routes
 from api.chat_reads import read_chat
 from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body, respond
+from api.failures import answers_failures
 from api.input_checks import refused
 from calendary.bootstrap import services
 from calendary.domain.chat_generations import check_can_generate
@@ -34,6 +35,7 @@ REFUSALS = {
 
 @bp.route(route=routes.GENERATE_IMAGE.path, methods=[routes.GENERATE_IMAGE.method])
 @bp.durable_client_input(client_name="client")
+@answers_failures
 async def generate_image_http(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:

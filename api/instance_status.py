@@ -15,6 +15,7 @@ import azure.functions as func
 from api import routes
 from api.durable_wait import FINISHED
 from api.envelope import fail, respond
+from api.failures import answers_failures
 from calendary.domain.responses import InstanceStatusData, success
 
 bp = df.Blueprint()
@@ -24,6 +25,7 @@ NOT_FOUND = "no workflow of this service has that id"
 
 @bp.route(route=routes.INSTANCE_STATUS.path, methods=[routes.INSTANCE_STATUS.method])
 @bp.durable_client_input(client_name="client")
+@answers_failures
 async def instance_status_http(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:

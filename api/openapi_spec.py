@@ -115,6 +115,23 @@ RESPONSES: dict[str, dict[int, Outcome]] = {
     routes.HEALTH.name: {200: Outcome("The app is up.", r.ApiResponse[r.HealthData])},
 }
 
+# Every route that touches storage or the task hub answers their failures itself
+# (`api.failures`): 503 when a dependency is down, 500 for anything else, both in the envelope.
+DEPENDENCY_DOWN = "Storage, the task hub or another dependency is unavailable; try again."
+FAILED_HERE = Outcome("The request failed on our side; try again later.", r.ErrorResponse)
+for _route in routes.ALL:
+    if _route in (routes.OPENAPI, routes.HEALTH):
+        continue
+    _outcomes = RESPONSES[_route.name]
+    _outcomes.setdefault(500, FAILED_HERE)
+    _known = _outcomes.get(503)
+    _outcomes[503] = Outcome(
+        f"{_known.description} Or: {DEPENDENCY_DOWN[0].lower()}{DEPENDENCY_DOWN[1:]}"
+        if _known
+        else DEPENDENCY_DOWN,
+        r.ErrorResponse,
+    )
+
 SUMMARIES: dict[str, str] = {
     routes.UPLOAD_IMAGES.name: "Download, validate and store a chat's photos",
     routes.CREATE_AND_TRAIN_MODEL.name: "Zip the uploads and start a FLUX LoRA training",

@@ -15,6 +15,7 @@ from api.chat_reads import read_chat
 from api.durable_start import DurableUnavailable, start_unless_running
 from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body, respond
+from api.failures import answers_failures
 from api.input_checks import refused
 from calendary.bootstrap import services
 from calendary.domain.chat_operations import TrainingFinished
@@ -52,6 +53,7 @@ def _not_enough(minimum: int, count: int) -> str:
 
 @bp.route(route=routes.CREATE_AND_TRAIN_MODEL.path, methods=[routes.CREATE_AND_TRAIN_MODEL.method])
 @bp.durable_client_input(client_name="client")
+@answers_failures
 async def create_and_train_model_http(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:

@@ -12,6 +12,7 @@ import azure.functions as func
 from api import routes
 from api.durable_wait import accepted, wait_for
 from api.envelope import BadRequest, fail, ok, parse_body
+from api.failures import answers_failures
 from calendary.bootstrap import services
 from calendary.domain import paths
 from calendary.domain.erasure import new_instance_id
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 
 @bp.route(route=routes.UPLOAD_IMAGES.path, methods=[routes.UPLOAD_IMAGES.method])
 @bp.durable_client_input(client_name="client")
+@answers_failures
 async def upload_images_http(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
@@ -74,7 +76,12 @@ async def upload_images_http(
         ],
         max_images_per_chat=settings.max_images_per_chat,
     )
-    await client.start_new(names.UPLOAD_IMAGES, instance_id, job.dump())
+    try:
+        await client.start_new(names.UPLOAD_IMAGES, instance_id, job.dump())
+    except Exception:
+        # No workflow will delete the list (it holds the bot token): remove it before answering.
+        await asyncio.to_thread(services().blobs.delete, pending)
+        raise
     log.info(
         "upload started chat_id=%s instance_id=%s images=%d", body.user_id, instance_id, len(refs)
     )

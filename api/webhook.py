@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from api import routes
 from api.envelope import fail, ok
+from api.failures import answers_failures
 from api.training_progress import is_training, record_progress
 from calendary.bootstrap import services
 from calendary.domain.replicate_job import ReplicateJob
@@ -61,6 +62,7 @@ def _ack(instance_id: str | None, outcome: Literal["delivered", "ignored"]) -> f
     auth_level=func.AuthLevel.ANONYMOUS,
 )
 @bp.durable_client_input(client_name="client")
+@answers_failures
 async def replicate_webhook_http(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:

@@ -1,0 +1,23 @@
+"""A dependency down answers 503 with the envelope (the caller retries), never the host's bare 500,
+and the answer names no address or key."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+
+from api.failures import UNAVAILABLE
+from tests.e2e.stack import Stack
+from tools.devstack import azurite
+
+
+def test_storage_unreachable_answers_503_and_nothing_starts(stack: Stack, chat_id: str) -> None:
+    closed = azurite.free_ports()  # nothing listens there: every storage request is refused
+    with stack.reconfigure(storage_connection_string=SecretStr(closed.connection_string)):
+        answer = stack.post("UploadImages", {"userId": chat_id, "imageUrls": [stack.photo_url(1)]})
+    assert answer.status_code == 503, answer.text
+    body = answer.json()
+    assert (body["success"], body["error"]) == (False, UNAVAILABLE)
+    assert str(closed.blob) not in answer.text
+    # the upload stopped before it stored the photo list or started its workflow
+    assert list(stack.container.list_blobs(name_starts_with=f"{chat_id}/")) == []
+    assert stack.upload(chat_id, [1])["imageCount"] == 1  # storage back: the same request works
