@@ -25,6 +25,7 @@ import httpx
 
 from calendary.bootstrap import bootstrap, installed
 from devhost.history import EventType
+from devhost.key_auth import KeyAuth
 from devhost.steps import EpisodeStat
 from devhost.testing import RunningHost, running_host
 from tests.e2e.stack import Stack
@@ -160,7 +161,8 @@ def service(
         **overrides,
     }
     settings = replicate_settings(fake, **values)
-    with installed(bootstrap(settings)) as services, httpx.Client(timeout=120) as http:
+    auth = KeyAuth(host.keys)  # the host checks keys as Azure does
+    with installed(bootstrap(settings)) as services, httpx.Client(timeout=120, auth=auth) as http:
         yield Stack(host=host, fake=fake, site=site, services=services, http=http)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 
+from devhost.key_auth import KeyAuth
 from devhost.steps import EpisodeStat
 from devhost.testing import RunningHost, running_host
 
@@ -165,7 +166,10 @@ def main() -> None:
     logging.basicConfig(level=logging.ERROR)  # the SDK warns that this app has no HTTP function
     samples, fan_runs, raises = (5, 2, 10) if args.quick else (20, 5, 50)
     sequences = (25, 100, 250)
-    with bench_host(args.in_memory) as host, httpx.Client(base_url=host.base_url) as http:
+    with (
+        bench_host(args.in_memory) as host,
+        httpx.Client(base_url=host.base_url, auth=KeyAuth(host.keys)) as http,
+    ):
         recorder = Recorder(host)
         run_to_end(http, recorder, "sequence", 3)  # warm-up: imports, first replay, pools
         rows = [(n, *step_costs(http, recorder, n, samples)) for n in (10, 100, 1000)]

@@ -13,7 +13,7 @@ import psutil
 import pytest
 
 from tools.devstack import azurite, photos
-from tools.devstack.stack import LocalStack, Ports, StackError, local_environment
+from tools.devstack.stack import LocalStack, Ports, StackError, host_keys, local_environment
 
 
 def _free_port() -> int:
@@ -50,7 +50,9 @@ def test_stack_serves_the_api_and_stops_every_process(
             with httpx.Client(timeout=10) as http:
                 assert http.get(f"{ports.api}/api/health").json()["data"] == {"status": "ok"}
                 assert http.get(f"{ports.api}/api/openapi.json").json()["openapi"].startswith("3.")
-                assert http.get(f"{ports.api}/monitor").status_code == 200
+                assert http.get(f"{ports.api}/monitor").status_code == 401  # as Azure: a key
+                monitor = {"code": host_keys().system}
+                assert http.get(f"{ports.api}/monitor", params=monitor).status_code == 200
                 token = {"Authorization": "Bearer r8_local_fake_token"}
                 fake = http.get(f"http://127.0.0.1:{ports.replicate}/v1/account", headers=token)
                 assert fake.json()["username"] == "local"

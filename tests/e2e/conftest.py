@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from calendary.bootstrap import bootstrap, installed
+from devhost.key_auth import KeyAuth
 from devhost.testing import RunningHost, running_host
 from tests.e2e.stack import SKIP_GRACE, Stack, replicate_calls_back, stack_settings
 from tools.fakes.replicate.testing import RunningFake, StubSite, running_fake, serve_app
@@ -60,7 +61,8 @@ def stack(
     settings = stack_settings(fake, azurite_connection_string, host.base_url)
     with (
         installed(bootstrap(settings)) as services,
-        httpx.Client(timeout=60) as http,
+        # Every call carries the key its API takes, as a client given the keys does in Azure.
+        httpx.Client(timeout=60, auth=KeyAuth(host.keys)) as http,
         host.idle.holding(lambda: replicate_calls_back(fake.fake)),
     ):
         stack = Stack(host=host, fake=fake, site=site, services=services, http=http)

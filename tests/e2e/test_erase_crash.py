@@ -17,6 +17,7 @@ import httpx
 import pytest
 from azure.storage.blob import BlobServiceClient
 
+from devhost.key_auth import KeyAuth
 from devhost.testing import HostProcess, spawn_host
 from tests.e2e.conftest import NEVER
 from tests.e2e.stack import photo, photo_path
@@ -88,7 +89,7 @@ def test_an_erase_killed_halfway_finishes_after_a_restart(
         site.files[photo_path(n)] = photo(n)
         urls.append(site.url(photo_path(n)))
     host = hosts()
-    with httpx.Client(timeout=60) as http:
+    with httpx.Client(timeout=60, auth=KeyAuth(host.keys)) as http:
         uploaded = http.post(
             f"{host.base_url}/api/UploadImages", json={"userId": chat_id, "imageUrls": urls}
         )

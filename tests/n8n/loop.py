@@ -25,6 +25,7 @@ from azure.storage.blob import BlobServiceClient, ContainerClient
 from azure.storage.queue import QueueServiceClient
 
 from devhost.binding import SYSTEM_KEY_VARIABLE
+from devhost.keys import FUNCTION_KEY_VARIABLE
 from tools.devstack.n8n import N8n
 from tools.devstack.n8n_setup import N8nConfig
 from tools.fakes.replicate.config import FakeConfig, Schedule
@@ -177,6 +178,8 @@ def running_loop(
             "GenerationTimeout": "PT5M",
             "PhotoGate": "true" if photo_gate else "false",
             SYSTEM_KEY_VARIABLE: SYSTEM_KEY,
+            # The host checks it: n8n's credential must send it, or every call answers 401.
+            FUNCTION_KEY_VARIABLE: FUNCTION_KEY,
         }
         host_log, n8n_log = workdir / "host.log", workdir / "n8n.log"
         with host_log.open("wb") as hlog, n8n_log.open("wb") as nlog:

@@ -28,6 +28,7 @@ import httpx
 
 from calendary.bootstrap import bootstrap, installed
 from devhost.export import QUERY
+from devhost.key_auth import KeyAuth
 from devhost.testing import running_host
 from tests.e2e.stack import Stack, stack_settings
 from tests.faces import photos
@@ -61,7 +62,7 @@ def stack(training_timeout: str = "PT10M") -> Iterator[Stack]:
             fake, connection, host.base_url,
             TrainingTimeout=training_timeout, GenerationTimeout="PT5M",
         )  # fmt: skip
-        http = stack_of.enter_context(httpx.Client(timeout=60))
+        http = stack_of.enter_context(httpx.Client(timeout=60, auth=KeyAuth(host.keys)))
         services = stack_of.enter_context(installed(bootstrap(settings)))
         s = Stack(host=host, fake=fake, site=site, services=services, http=http)
         stack_of.enter_context(s.changes)  # settings changed by a recording, undone first

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from devhost.key_auth import KeyAuth
 from tools.devstack import photos
 from tools.devstack.demo_api import Api, DemoFailed
 from tools.devstack.demo_flow import DemoResult, Storage, run_flow
@@ -25,6 +26,7 @@ from tools.devstack.stack import (
     Ports,
     StackError,
     host_answers,
+    host_keys,
     local_environment,
 )
 
@@ -57,7 +59,7 @@ def report(result: DemoResult, api: Api, found: list[str], log: Path | None) -> 
     print(f"  Generated image  {result.image_url}\n                -> {result.image_path}")
     print(f"  index.md         {result.index_url}\n                -> {result.index_path}")
     print(f"  Chat status      {api.base_url}/api/chats/{result.user_id}/status")
-    print(f"  Workflows        {api.base_url}/monitor")
+    print(f"  Workflows        {api.base_url}/monitor?code={host_keys().system}")
     print("  Notifications (read from the queue and removed, as N8N does):")
     for n in result.notifications:
         image = f"  [{n['imageUrl'].split('?')[0]}]" if n.get("imageUrl") else ""
@@ -102,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             urls = photo_server.urls()
             print(f"Chat {user_id}: {len(urls)} sample photos from {photo_server.url(1)} ...")
-            http = resources.enter_context(httpx.Client(timeout=90))
+            # Each call carries the key its API takes, as the local host checks them like Azure.
+            http = resources.enter_context(httpx.Client(timeout=90, auth=KeyAuth(host_keys())))
             api = Api(http, args.base_url)
             result = run_flow(api, storage, urls, args.out, user_id)
         except (DemoFailed, StackError) as exc:

@@ -12,14 +12,13 @@ from tools.devstack import azurite
 from tools.devstack.n8n import N8n
 from tools.devstack.n8n_setup import (
     LOCAL_BROKER_PORT,
-    LOCAL_FUNCTION_KEY,
     LOCAL_NOTIFICATION_KEY,
     LOCAL_PORT,
     N8nConfig,
     N8nError,
 )
 from tools.devstack.photos import BOT_TOKEN
-from tools.devstack.stack import Ports, host_answers
+from tools.devstack.stack import Ports, host_answers, host_keys
 
 FOLDER = azurite.ROOT / ".local" / "n8n"
 PORTS = Ports()
@@ -31,7 +30,7 @@ def local_config(ports: Ports = PORTS) -> N8nConfig:
         api_origin=ports.api,
         telegram_base_url=f"http://127.0.0.1:{ports.photos}",
         telegram_token=BOT_TOKEN,
-        function_key=LOCAL_FUNCTION_KEY,
+        function_key=host_keys().function,  # the key `make run`'s host checks
         notification_key=LOCAL_NOTIFICATION_KEY,
         broker_port=LOCAL_BROKER_PORT,
     )

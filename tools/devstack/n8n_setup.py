@@ -27,11 +27,10 @@ WORKFLOW_IDS = ("CalendaryStatusPoll", "CalendaryNotify01", "CalendaryInbound01"
 NOTIFY_PATH = "webhook/calendary-notifications"
 
 # `make n8n` beside `make run N8N=1`: the service posts its notifications to this n8n, signed
-# with this key; the local host does not check function keys, the credential sends this one.
+# with this key. n8n's function-key credential sends the local host's key (`host_keys()`).
 LOCAL_PORT = 5678
 LOCAL_BROKER_PORT = 5679
 LOCAL_NOTIFICATION_KEY = "local-notification-signing-key-not-secret"
-LOCAL_FUNCTION_KEY = "local-function-key-not-checked"
 LOCAL_NOTIFY_URL = f"http://127.0.0.1:{LOCAL_PORT}/{NOTIFY_PATH}"
 
 TELEGRAM = "REPLACE_WITH_TELEGRAM_CREDENTIAL_ID"

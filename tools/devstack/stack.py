@@ -16,6 +16,7 @@ from typing import IO
 
 import httpx
 
+from devhost.keys import Keys
 from tools.devstack import azurite
 from tools.devstack.n8n_setup import LOCAL_NOTIFY_URL, local_delivery_settings
 from tools.devstack.photos import BOT_TOKEN, PhotoServer
@@ -75,6 +76,12 @@ def local_environment(
         defaults |= local_delivery_settings(f"http://{LOOPBACK}:{ports.photos}", BOT_TOKEN)
     configured = os.environ.keys() | local_settings_values(settings_file).keys()
     return {**os.environ, **{k: v for k, v in defaults.items() if k not in configured}}
+
+
+def host_keys(settings_file: Path = ROOT / "local.settings.json") -> Keys:
+    """The keys the local host takes: the environment wins over `local.settings.json` (as the
+    host applies it), then the host's fixed local defaults."""
+    return Keys.from_env({**local_settings_values(settings_file), **os.environ})
 
 
 def _listening(port: int) -> bool:
@@ -195,11 +202,13 @@ class LocalStack:
         )
         p = self.ports
         photos = self.photos.url(1) if self.photos else ""
+        keys = host_keys()
         return (
             "\nCalendary Kaizen is running:\n"
             f"  API        {p.api}/api/  (try {p.api}/api/health)\n"
+            f"  Key        x-functions-key: {keys.function}  (or ?code=; local keys, as in Azure)\n"
             f"  OpenAPI    {p.api}/api/openapi.json\n"
-            f"  Monitor    {p.api}/monitor\n"
+            f"  Monitor    {p.api}/monitor?code={keys.system}\n"
             f"  Replicate  http://{LOOPBACK}:{p.replicate}/v1 (fake; trainings ~10 s)\n"
             f"  Telegram   http://{LOOPBACK}:{p.photos} (fake Bot API, token as below)\n"
             f"  Photos     {photos} ... file_6.jpg (samples)\n"

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import json
-import os
 
-WEBHOOK_PATH = "/runtime/webhooks/durabletask"
-CONNECTION = "Storage"
 # In Azure the extension appends its system key to every link it builds (HttpApiHandler
 # GetClientResponseLinks); so does this host, so an app that hands the links on shows it locally.
-SYSTEM_KEY_VARIABLE = "DEVHOST_SYSTEM_KEY"
-DEFAULT_SYSTEM_KEY = "devhost-local-system-key"
+from devhost.keys import DEFAULT_SYSTEM_KEY, SYSTEM_KEY_VARIABLE, system_key
 
+__all__ = ["DEFAULT_SYSTEM_KEY", "SYSTEM_KEY_VARIABLE", "client_binding", "system_key"]
 
-def system_key() -> str:
-    return os.environ.get(SYSTEM_KEY_VARIABLE) or DEFAULT_SYSTEM_KEY
+WEBHOOK_PATH = "/runtime/webhooks/durabletask"
+# The SDK's client calls go to rpcBaseUrl. In Azure that is the extension's own listener on
+# loopback (http://127.0.0.1:17071/durabletask/), which asks for no key; here the same API is
+# served under this path too, to loopback callers only (see key_gate.py).
+RPC_PATH = "/durabletask"
+CONNECTION = "Storage"
 
 
 def client_binding(origin: str, hub: str, rpc_origin: str | None = None) -> str:
     """`origin`: what the caller used to reach this host; `rpc_origin`: its own listening socket.
 
-    The SDK sends every client call to rpcBaseUrl, which here is the same public webhook API.
+    The SDK sends every client call to rpcBaseUrl: the same API, keyless, for loopback callers.
     """
     base = f"{origin}{WEBHOOK_PATH}"
     start = f"{base}/orchestrators/{{functionName}}[/{{instanceId}}]"
@@ -39,7 +40,7 @@ def client_binding(origin: str, hub: str, rpc_origin: str | None = None) -> str:
             "managementUrls": management_urls(instance, query) | {"id": "INSTANCEID"},
             "baseUrl": base,
             "requiredQueryStringParameters": code,
-            "rpcBaseUrl": f"{rpc_origin or origin}{WEBHOOK_PATH}/",
+            "rpcBaseUrl": f"{rpc_origin or origin}{RPC_PATH}/",
         }
     )
 

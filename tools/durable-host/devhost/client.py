@@ -60,7 +60,10 @@ class HostClient:
     def __init__(self, host: RunningHost, poll: float = 0.005) -> None:
         self.host = host
         self.base_url = host.base_url
-        self.http = httpx.Client(base_url=host.base_url, timeout=30, trust_env=False)
+        # The durable API takes the system key in `code`, as in the links the extension hands out.
+        self.http = httpx.Client(
+            base_url=host.base_url, timeout=30, trust_env=False, params={"code": host.keys.system}
+        )
         self.poll = poll
 
     def close(self) -> None:

@@ -1,4 +1,4 @@
-"""The durable HTTP management API under /runtime/webhooks/durabletask (also the rpc base)."""
+"""The durable HTTP management API under /runtime/webhooks/durabletask, and the SDK's rpc base."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from devhost import history as h
-from devhost.binding import WEBHOOK_PATH, check_status_payload
+from devhost.binding import RPC_PATH, WEBHOOK_PATH, check_status_payload
 from devhost.engine import Engine
 from devhost.entities import entity_id
 from devhost.status import RUNNING_LIKE, api_time, payload
@@ -254,24 +254,29 @@ async def list_entities(request: Request) -> Response:
     return JSONResponse(body)
 
 
-ROUTES = [
-    Route(f"{WEBHOOK_PATH}/orchestrators/{{function}}", start, methods=["POST"]),
-    Route(f"{WEBHOOK_PATH}/orchestrators/{{function}}/{{instance_id}}", start, methods=["POST"]),
-    Route(f"{WEBHOOK_PATH}/instances", list_instances, methods=["GET"]),
-    Route(f"{WEBHOOK_PATH}/instances/", list_instances, methods=["GET"]),
-    Route(f"{WEBHOOK_PATH}/instances", purge_many, methods=["DELETE"]),
-    Route(f"{WEBHOOK_PATH}/instances/", purge_many, methods=["DELETE"]),
-    Route(f"{WEBHOOK_PATH}/instances/{{instance_id}}", status, methods=["GET"]),
-    Route(f"{WEBHOOK_PATH}/instances/{{instance_id}}", purge_one, methods=["DELETE"]),
-    Route(
-        f"{WEBHOOK_PATH}/instances/{{instance_id}}/raiseEvent/{{event}}",
-        raise_event,
-        methods=["POST"],
-    ),
-    Route(f"{WEBHOOK_PATH}/instances/{{instance_id}}/{{operation}}", operation, methods=["POST"]),
-    Route(f"{WEBHOOK_PATH}/entities", list_entities, methods=["GET"]),
-    Route(f"{WEBHOOK_PATH}/entities/", list_entities, methods=["GET"]),
-    Route(f"{WEBHOOK_PATH}/entities/{{name}}", list_entities, methods=["GET"]),
-    Route(f"{WEBHOOK_PATH}/entities/{{name}}/{{key}}", signal_entity, methods=["POST", "DELETE"]),
-    Route(f"{WEBHOOK_PATH}/entities/{{name}}/{{key}}", read_entity, methods=["GET"]),
-]
+def _routes(base: str) -> list[Route]:
+    return [
+        Route(f"{base}/orchestrators/{{function}}", start, methods=["POST"]),
+        Route(f"{base}/orchestrators/{{function}}/{{instance_id}}", start, methods=["POST"]),
+        Route(f"{base}/instances", list_instances, methods=["GET"]),
+        Route(f"{base}/instances/", list_instances, methods=["GET"]),
+        Route(f"{base}/instances", purge_many, methods=["DELETE"]),
+        Route(f"{base}/instances/", purge_many, methods=["DELETE"]),
+        Route(f"{base}/instances/{{instance_id}}", status, methods=["GET"]),
+        Route(f"{base}/instances/{{instance_id}}", purge_one, methods=["DELETE"]),
+        Route(
+            f"{base}/instances/{{instance_id}}/raiseEvent/{{event}}",
+            raise_event,
+            methods=["POST"],
+        ),
+        Route(f"{base}/instances/{{instance_id}}/{{operation}}", operation, methods=["POST"]),
+        Route(f"{base}/entities", list_entities, methods=["GET"]),
+        Route(f"{base}/entities/", list_entities, methods=["GET"]),
+        Route(f"{base}/entities/{{name}}", list_entities, methods=["GET"]),
+        Route(f"{base}/entities/{{name}}/{{key}}", signal_entity, methods=["POST", "DELETE"]),
+        Route(f"{base}/entities/{{name}}/{{key}}", read_entity, methods=["GET"]),
+    ]
+
+
+# The public webhook API (key-checked) and the SDK's rpc base (loopback only), same handlers.
+ROUTES = [*_routes(WEBHOOK_PATH), *_routes(RPC_PATH)]

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from devhost.binding import WEBHOOK_PATH
+from devhost.keys import KEY_HEADER, system_key
 from devhost.status import payload
 from devhost.store import Store
 
@@ -37,9 +38,11 @@ def from_state_dir(state_dir: str | Path, instance_id: str) -> dict[str, Any]:
         store.close()
 
 
-def from_host(base_url: str, instance_id: str) -> dict[str, Any]:
+def from_host(base_url: str, instance_id: str, key: str | None = None) -> dict[str, Any]:
+    """`key`: the host's system (or master) key; default DEVHOST_SYSTEM_KEY or its local default."""
     url = f"{base_url.rstrip('/')}{WEBHOOK_PATH}/instances/{instance_id}"
-    response = httpx.get(url, params=QUERY, timeout=30)
+    headers = {KEY_HEADER: key or system_key()}
+    response = httpx.get(url, params=QUERY, headers=headers, timeout=30)
     if response.status_code == 404:
         raise LookupError(f"no instance {instance_id!r} at {base_url}")
     response.raise_for_status()
@@ -52,11 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--state-dir", default=".devhost", help="where state.db lives")
     source.add_argument("--url", help="a running host, e.g. http://127.0.0.1:7071")
+    parser.add_argument("--key", help="with --url: its system or master key (x-functions-key)")
     parser.add_argument("-o", "--output", help="file to write (default: standard output)")
     args = parser.parse_args(argv)
     try:
         if args.url:
-            document = from_host(args.url, args.instance_id)
+            document = from_host(args.url, args.instance_id, args.key)
         else:
             document = from_state_dir(args.state_dir, args.instance_id)
     except (LookupError, httpx.HTTPError) as exc:

@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from devhost.binding import client_binding
 from devhost.invoke import InvocationContext, http_response_parts
+from devhost.keys import Keys, unauthorized
 from devhost.loader import HttpFunction
 
 log = logging.getLogger("devhost")
@@ -43,8 +44,9 @@ def compile_route(template: str) -> re.Pattern[str]:
 
 
 class HttpFunctions:
-    def __init__(self, functions: list[HttpFunction], hub_name: str, pool: Any) -> None:
+    def __init__(self, functions: list[HttpFunction], hub_name: str, pool: Any, keys: Keys) -> None:
         self._routes = [(compile_route(f.route), f) for f in functions]
+        self._keys = keys
         self._hub_name = hub_name
         self._pool = pool
 
@@ -66,6 +68,9 @@ class HttpFunctions:
         if not found:
             return Response(status_code=405 if found is False else 404)
         function, route_params = found
+        if not self._keys.allows(request, function.auth_level):
+            log.info("Unauthorized: %s %s (%s)", request.method, request.url.path, function.name)
+            return unauthorized()
         body = await request.body()
         req = func.HttpRequest(
             method=request.method,

@@ -25,6 +25,7 @@ class HttpFunction:
     wants_context: bool
     fn: Callable[..., Any]
     is_async: bool
+    auth_level: str = "FUNCTION"  # ANONYMOUS, FUNCTION or ADMIN, as the app registered it
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ def _add(index: FunctionIndex, function: Any) -> None:
                 wants_context=_wants_context(fn, bindings),
                 fn=fn,
                 is_async=is_async,
+                auth_level=str(spec.get("authLevel") or "FUNCTION").upper(),
             )
         )
     elif kind == "orchestrationTrigger":

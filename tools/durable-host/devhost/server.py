@@ -14,6 +14,7 @@ from typing import Any
 
 from azure.functions import FunctionRegister
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -22,6 +23,8 @@ from devhost.clock import Clock
 from devhost.durable_api import ROUTES as DURABLE_ROUTES
 from devhost.engine import Engine
 from devhost.http_functions import ROUTE_PREFIX, HttpFunctions
+from devhost.key_gate import KeyGate
+from devhost.keys import Keys
 from devhost.loader import ALL_METHODS, DEFAULT_APP, index_app, load_app
 from devhost.monitor import ROUTES as MONITOR_ROUTES
 from devhost.queues import QueueListener, QueueOptions
@@ -98,7 +101,8 @@ def create_host(config: HostConfig) -> tuple[Starlette, Engine]:
         Versioning.from_host_json(host_json),
     )  # fmt: skip
     queue_options = QueueOptions.from_host_json(host_json)
-    functions = HttpFunctions(index.http, engine.hub_name, engine.activity_pool)
+    keys = Keys.from_env()
+    functions = HttpFunctions(index.http, engine.hub_name, engine.activity_pool, keys)
 
     monitor = ScheduleMonitor(None if config.in_memory else Path(config.state_dir) / "timers")
     timers: dict[str, TimerTrigger] = {}
@@ -138,8 +142,9 @@ def create_host(config: HostConfig) -> tuple[Starlette, Engine]:
         Route("/admin/functions/{name}", run_function, methods=["POST"]),
         Route(f"{ROUTE_PREFIX}{{path:path}}", serve_function, methods=list(ALL_METHODS)),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(KeyGate, keys=keys)])
     app.state.engine = engine
+    app.state.keys = keys
     return app, engine
 
 

@@ -9,7 +9,7 @@ import sys
 import threading
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -19,6 +19,7 @@ from azure.functions import FunctionRegister
 
 from devhost.engine import Engine
 from devhost.idle import TimeSkipper
+from devhost.keys import Keys
 from devhost.server import KEEP_ALIVE_SECONDS, HostConfig, bind, create_host
 
 T = TypeVar("T")
@@ -32,6 +33,7 @@ class RunningHost:
     loop: asyncio.AbstractEventLoop
     idle: TimeSkipper  # what counts as work in flight; it skips time when the clock is "skip"
     clock: ClockMode = "real"
+    keys: Keys = field(default_factory=Keys.from_env)  # what it takes: send one, as Azure wants
 
     def call(self, coro: Coroutine[Any, Any, T], timeout: float = 30) -> T:
         """Run a coroutine on the host's loop (where the engine lives) and return its result."""
@@ -104,8 +106,9 @@ def running_host(
             raise RuntimeError("devhost failed to start")
         threading.Event().wait(0.01)
     running = RunningHost(
-        f"http://127.0.0.1:{port}", engine, loop, TimeSkipper(engine, grace=skip_grace), clock
-    )
+        f"http://127.0.0.1:{port}", engine, loop, TimeSkipper(engine, grace=skip_grace), clock,
+        asgi.state.keys,
+    )  # fmt: skip
     skipping = running.call(_spawn(running.idle.run())) if clock == "skip" else None
     try:
         yield running
@@ -126,6 +129,7 @@ async def _spawn(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
 class HostProcess:
     process: subprocess.Popen[str]
     base_url: str
+    keys: Keys = field(default_factory=Keys.from_env)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a crash."""
@@ -159,10 +163,11 @@ def spawn_host(
     args = [sys.executable, "-m", "devhost", "--app", app, "--port", "0",
             "--state-dir", str(state_dir), "--time-scale", str(time_scale),
             "--host-json", host_json]  # fmt: skip
+    environment = {**os.environ, **(env or {})}
     process = subprocess.Popen(  # noqa: S603
         args,
         cwd=cwd or Path.cwd(),
-        env={**os.environ, **(env or {})},
+        env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -176,4 +181,4 @@ def spawn_host(
         raise RuntimeError(f"devhost exited with {process.wait()}")
     # Keep draining its output so the pipe never fills up and blocks the host.
     threading.Thread(target=lambda: [None for _ in process.stdout or []], daemon=True).start()
-    return HostProcess(process, base_url)
+    return HostProcess(process, base_url, Keys.from_env(environment))

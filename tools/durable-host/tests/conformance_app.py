@@ -85,6 +85,11 @@ def echo(req: func.HttpRequest) -> func.HttpResponse:
     )
 
 
+@app.route(route="host-admin", methods=["GET"], auth_level=func.AuthLevel.ADMIN)
+def host_admin(req: func.HttpRequest) -> str:
+    return "admin"
+
+
 @app.route(route="async-echo", methods=["GET"])
 async def async_echo(req: func.HttpRequest) -> str:
     return f"async {req.params.get('q')}"

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from devhost.idle import TimeSkipper
+from devhost.keys import Keys
 from devhost.testing import RunningHost, running_host
 from durable_client import Durable
 
@@ -26,8 +27,8 @@ TIME_SCALE = 36_000
 class SkippingDurable(Durable):
     """The suite's client: the host's clock skips while it waits for an instance to finish."""
 
-    def __init__(self, http: httpx.Client, idle: TimeSkipper) -> None:
-        super().__init__(http)
+    def __init__(self, http: httpx.Client, keys: Keys, idle: TimeSkipper) -> None:
+        super().__init__(http, keys)
         self.idle = idle
 
     def wait(self, links: dict[str, Any], timeout: float = 30, **query: str) -> dict[str, Any]:
@@ -50,4 +51,4 @@ def http(host: RunningHost) -> Iterator[httpx.Client]:
 @pytest.fixture
 def durable(http: httpx.Client, host: RunningHost) -> Iterator[Durable]:
     with host.idle.hold():
-        yield SkippingDurable(http, host.idle)
+        yield SkippingDurable(http, host.keys, host.idle)

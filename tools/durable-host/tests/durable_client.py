@@ -7,21 +7,33 @@ from typing import Any
 
 import httpx
 
+from devhost.keys import KEY_HEADER, Keys
+
 
 class Durable:
     """Drives orchestrations through the app's HTTP starter and the status URLs it returns."""
 
-    def __init__(self, http: httpx.Client) -> None:
+    def __init__(self, http: httpx.Client, keys: Keys) -> None:
         self.http = http
+        self.keys = keys  # the app's starter takes the function key; its links carry `code`
 
     def start(self, name: str, body: Any = None, instance_id: str | None = None) -> dict[str, Any]:
         path = f"/api/start/{name}" + (f"/{instance_id}" if instance_id else "")
-        response = self.http.post(path, json=body)
+        response = self.api("POST", path, json=body)
         assert response.status_code == 202, response.text
         return response.json()
 
+    def api(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A call of the app's own functions, with the function key as Azure wants it."""
+        return self.http.request(method, path, headers=self.keys.function_headers(), **kwargs)
+
+    def webhook(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A call of the durable API by path, with the system key as Azure requires."""
+        return self.http.request(method, path, headers={KEY_HEADER: self.keys.system}, **kwargs)
+
     def status(self, links: dict[str, Any], **query: str) -> httpx.Response:
-        return self.http.get(links["statusQueryGetUri"], params=query)
+        # Merged into the link's own query (httpx's `params=` would replace it, key and all).
+        return self.http.get(httpx.URL(links["statusQueryGetUri"]).copy_merge_params(query))
 
     def wait(self, links: dict[str, Any], timeout: float = 30, **query: str) -> dict[str, Any]:
         deadline = time.monotonic() + timeout

@@ -27,14 +27,17 @@ def test_sigkill_while_waiting_on_activity_and_timer(tmp_path: Path) -> None:
     state = tmp_path / "state"
     # 10 hours of durable timer pass in one second.
     host = spawn_host(APP, state, time_scale=36_000, cwd=HERE)
+    code = {"code": host.keys.system}
     try:
         response = httpx.post(
-            f"{host.base_url}/api/start/crash_victim/victim-1", json={"path": str(side_effects)}
+            f"{host.base_url}/api/start/crash_victim/victim-1",
+            json={"path": str(side_effects)},
+            headers=host.keys.function_headers(),
         )
         assert response.status_code == 202
         # "two" is written when the slow activity starts; the timer is armed in the same step.
         _wait_until(lambda: "two" in side_effects.read_text().split())
-        status = httpx.get(f"{host.base_url}{API}/instances/victim-1").json()
+        status = httpx.get(f"{host.base_url}{API}/instances/victim-1", params=code).json()
         assert status["runtimeStatus"] == "Running"
     finally:
         host.kill()
@@ -42,8 +45,8 @@ def test_sigkill_while_waiting_on_activity_and_timer(tmp_path: Path) -> None:
     restarted = spawn_host(APP, state, time_scale=36_000, cwd=HERE)
     try:
         url = f"{restarted.base_url}{API}/instances/victim-1"
-        _wait_until(lambda: httpx.get(url).status_code == 200)
-        status = httpx.get(url).json()
+        _wait_until(lambda: httpx.get(url, params=code).status_code == 200)
+        status = httpx.get(url, params=code).json()
     finally:
         restarted.stop()
     assert status["runtimeStatus"] == "Completed"

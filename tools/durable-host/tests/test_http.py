@@ -43,14 +43,15 @@ def test_body_of_ten_megabytes(http: httpx.Client) -> None:
     assert response.json()["bodyTail"] == "tail-end"
 
 
-def test_async_function_returning_text(http: httpx.Client) -> None:
-    response = http.get("/api/async-echo", params={"q": "hi"})
+def test_async_function_returning_text(http: httpx.Client, host: RunningHost) -> None:
+    key = {"x-functions-key": host.keys.function}
+    response = http.get("/api/async-echo", params={"q": "hi"}, headers=key)
     assert response.status_code == 200
     assert response.text == "async hi"
 
 
 def test_check_status_urls_answer_like_the_extension(durable: Durable) -> None:
-    response = durable.http.post("/api/start/forever", json=None)
+    response = durable.api("POST", "/api/start/forever", json=None)
     assert response.status_code == 202
     assert response.headers["location"] == response.json()["statusQueryGetUri"]
     links = response.json()
@@ -80,10 +81,10 @@ def test_the_system_key_is_taken_from_the_environment(monkeypatch: pytest.Monkey
 
 
 def test_wait_for_completion_or_check_status(durable: Durable) -> None:
-    done = durable.http.post("/api/run/chaining", json="Bo")
+    done = durable.api("POST", "/api/run/chaining", json="Bo")
     assert done.status_code == 200
     assert done.json() == ["Hello Bo", "Hello Hello Bo", 42]
-    pending = durable.http.post("/api/run/forever", params={"timeoutMs": "200"}, json=None)
+    pending = durable.api("POST", "/api/run/forever", params={"timeoutMs": "200"}, json=None)
     assert pending.status_code == 202
     assert pending.json()["id"]
 
@@ -92,7 +93,8 @@ def test_start_with_instance_id_and_list_by_prefix(durable: Durable) -> None:
     links = durable.start("chaining", "Cy", instance_id="listed-one")
     assert links["id"] == "listed-one"
     durable.wait(links)
-    listed = durable.http.get(
+    listed = durable.webhook(
+        "GET",
         "/runtime/webhooks/durabletask/instances/",
         params={"instanceIdPrefix": "listed-", "runtimeStatus": "Completed,Failed"},
     ).json()
@@ -128,11 +130,15 @@ def test_restart_with_new_or_same_instance_id(durable: Durable) -> None:
     links = durable.start("chaining", "Re")
     durable.wait(links)
     base = links["restartPostUri"]
-    fresh = durable.http.post(base, params={"restartWithNewInstanceId": "true"})
+    fresh = durable.http.post(
+        httpx.URL(base).copy_merge_params({"restartWithNewInstanceId": "true"})
+    )
     assert fresh.status_code == 202
     assert fresh.json()["id"] != links["id"]
     assert durable.wait(fresh.json())["output"] == ["Hello Re", "Hello Hello Re", 42]
-    same = durable.http.post(base, params={"restartWithNewInstanceId": "false"})
+    same = durable.http.post(
+        httpx.URL(base).copy_merge_params({"restartWithNewInstanceId": "false"})
+    )
     assert same.json()["id"] == links["id"]
     assert durable.wait(links)["runtimeStatus"] == "Completed"
 

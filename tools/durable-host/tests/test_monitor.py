@@ -36,7 +36,7 @@ def page(browser: Browser, host: RunningHost) -> Iterator[Page]:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{host.base_url}/monitor")
+    page.goto(f"{host.base_url}/monitor?code={host.keys.system}")
     yield page
     context.close()
     assert errors == []
@@ -132,10 +132,16 @@ def test_monitor_lists_shows_history_and_acts(page: Page, durable: Durable) -> N
     assert durable.status(done).status_code == 404
 
 
-def test_monitor_list_api_and_assets(durable: Durable, http: httpx.Client) -> None:
+def test_monitor_list_api_and_assets(
+    durable: Durable, http: httpx.Client, host: RunningHost
+) -> None:
     links = durable.start("chaining", "Bo", f"mon-api-{uuid.uuid4().hex[:8]}")
     durable.wait(links)
-    body = http.get("/monitor/api/instances", params={"status": "Completed"}).json()
+    # The monitor shows every instance: like the durable API it takes the system key.
+    key = {"x-functions-key": host.keys.system}
+    assert http.get("/monitor/api/instances").status_code == 401
+    assert http.get("/monitor").status_code == 401
+    body = http.get("/monitor/api/instances", params={"status": "Completed"}, headers=key).json()
     item = next(i for i in body["instances"] if i["instanceId"] == links["id"])
     assert {i["runtimeStatus"] for i in body["instances"]} == {"Completed"}
     # Started, three activities scheduled and completed, completed: as the durable history counts.
@@ -143,10 +149,10 @@ def test_monitor_list_api_and_assets(durable: Durable, http: httpx.Client) -> No
     assert len(history) == 5
     assert item["historyEvents"] > len(history)  # the stored history also keeps scheduling rows
     assert item["lastReplayMs"] > 0
-    bad = http.get("/monitor/api/instances", params={"status": "Sleeping"})
+    bad = http.get("/monitor/api/instances", params={"status": "Sleeping"}, headers=key)
     assert bad.status_code == 400
     assert bad.json()["success"] is False
-    page = http.get("/monitor")
+    page = http.get("/monitor", params={"code": host.keys.system})
     assert page.headers["content-security-policy"].startswith("default-src 'none'")
     assert http.get("/monitor/monitor.js").headers["content-type"].startswith("text/javascript")
-    assert http.get("/monitor/state.db").status_code == 404
+    assert http.get("/monitor/state.db", headers=key).status_code == 404

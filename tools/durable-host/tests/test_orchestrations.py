@@ -91,7 +91,7 @@ def test_python_client_raise_event_is_double_encoded_like_production(
     durable: Durable,
 ) -> None:
     links = durable.start("collect", 1)
-    response = durable.http.post(f"/api/events/{links['id']}/Item", json={"a": 1})
+    response = durable.api("POST", f"/api/events/{links['id']}/Item", json={"a": 1})
     assert response.status_code == 202
     # Issue azure-functions-durable-python#295: the orchestrator receives the JSON text.
     assert durable.wait(links)["output"] == ['{"a": 1}']
@@ -107,7 +107,9 @@ def test_sub_orchestrations(durable: Durable) -> None:
         "retried": 2,
         "failure": "Orchestrator function 'failing' failed: bad input boom",
     }
-    child = durable.http.get(f"/runtime/webhooks/durabletask/instances/{links['id']}-child").json()
+    child = durable.webhook(
+        "GET", f"/runtime/webhooks/durabletask/instances/{links['id']}-child"
+    ).json()
     assert child["runtimeStatus"] == "Completed"
 
 
@@ -155,7 +157,8 @@ def test_purge_one_and_by_filter(durable: Durable) -> None:
     second = durable.start("chaining", "b", instance_id="purge-filter-2")
     durable.wait(first)
     durable.wait(second)
-    response = durable.http.delete(
+    response = durable.webhook(
+        "DELETE",
         "/runtime/webhooks/durabletask/instances/",
         params={"createdTimeFrom": "2000-01-01T00:00:00Z", "instanceIdPrefix": "purge-filter-"},
     )
@@ -164,13 +167,13 @@ def test_purge_one_and_by_filter(durable: Durable) -> None:
 
 
 def test_unknown_instance_is_404(durable: Durable) -> None:
-    response = durable.http.get("/runtime/webhooks/durabletask/instances/no-such-instance")
+    response = durable.webhook("GET", "/runtime/webhooks/durabletask/instances/no-such-instance")
     assert response.status_code == 404
     assert response.content == b""
 
 
 def test_start_unknown_orchestrator_is_400(durable: Durable) -> None:
-    response = durable.http.post("/runtime/webhooks/durabletask/orchestrators/nope")
+    response = durable.webhook("POST", "/runtime/webhooks/durabletask/orchestrators/nope")
     assert response.status_code == 400
     assert "doesn't exist" in response.json()["ExceptionMessage"]
 

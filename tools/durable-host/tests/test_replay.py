@@ -51,7 +51,7 @@ def recorded(
     host: RunningHost, http: httpx.Client, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Path]:
     """One exported history per orchestration, finished or (forever, with_status) waiting."""
-    durable = Durable(http)
+    durable = Durable(http, host.keys)
     folder = tmp_path_factory.mktemp("histories")
     tag = uuid.uuid4().hex[:8]
     paths: dict[str, Path] = {}

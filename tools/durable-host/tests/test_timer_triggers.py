@@ -72,15 +72,24 @@ def test_schedule_startup_and_manual_runs() -> None:
         # run_on_startup, then every second on the NCRONTAB schedule (no monitor below 1 min)
         wait_until(lambda: len([c for c in timer_trigger_app.CALLS if "every_second" in c]) >= 2)
         assert not sweeps()  # 03:00 daily: not at startup
-        answer = httpx.post(f"{host.base_url}/admin/functions/sweep", json={"input": ""})
+        master = {"x-functions-key": host.keys.master}
+        answer = httpx.post(
+            f"{host.base_url}/admin/functions/sweep", json={"input": ""}, headers=master
+        )
         assert answer.status_code == 202
         call = wait_until(sweeps)[0]
         assert call["past_due"] is False
-        status = httpx.get(f"{host.base_url}/runtime/webhooks/durabletask/instances/{call['id']}")
-        wait_until(lambda: httpx.get(status.url).json()["runtimeStatus"] == "Completed")
-        output = httpx.get(status.url).json()["output"]
+        status = httpx.get(
+            f"{host.base_url}/runtime/webhooks/durabletask/instances/{call['id']}", headers=master
+        )
+        wait_until(
+            lambda: httpx.get(status.url, headers=master).json()["runtimeStatus"] == "Completed"
+        )
+        output = httpx.get(status.url, headers=master).json()["output"]
         assert output == {"past_due": False, "instances": 1}  # the activity's client saw it
-        missing = httpx.post(f"{host.base_url}/admin/functions/nope", json={"input": ""})
+        missing = httpx.post(
+            f"{host.base_url}/admin/functions/nope", json={"input": ""}, headers=master
+        )
         assert missing.status_code == 404
 
 
@@ -88,7 +97,8 @@ def test_missed_occurrence_runs_past_due_after_restart(tmp_path: Path) -> None:
     database = str(tmp_path / "state.db")
     status_file = tmp_path / "timers" / "sweep.json"
     with running_host(APP, database=database) as host:
-        httpx.post(f"{host.base_url}/admin/functions/sweep", json={"input": ""})
+        master = {"x-functions-key": host.keys.master}
+        httpx.post(f"{host.base_url}/admin/functions/sweep", json={"input": ""}, headers=master)
         wait_until(sweeps)
         wait_until(status_file.exists)
     status = json.loads(status_file.read_text())

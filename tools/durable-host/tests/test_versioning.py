@@ -31,7 +31,7 @@ def versioned_host(tmp_path: Path) -> Iterator[object]:
         opened.append(context)
         client = httpx.Client(base_url=host.base_url, timeout=30)
         clients.append(client)
-        return Durable(client)
+        return Durable(client, host.keys)
 
     opened: list[object] = []
     clients: list[httpx.Client] = []
@@ -46,14 +46,14 @@ def _start(durable: Durable, name: str, version: str | None = None, body: object
     """Through the durable API, as the SDK's start_new does: the SDK's client keeps one aiohttp
     session for the whole process, bound to the shared host's event loop, not to this one's."""
     query = {"version": version} if version else {}
-    response = durable.http.post(f"{WEBHOOK}/orchestrators/{name}", params=query, json=body)
+    response = durable.webhook("POST", f"{WEBHOOK}/orchestrators/{name}", params=query, json=body)
     assert response.status_code == 202, response.text
     return response.json()
 
 
 def test_the_sdk_client_sends_the_version(host: RunningHost, durable: Durable) -> None:
     # The shared host reads the host.json of the folder it runs in: "0.1" is older than any.
-    response = durable.http.post("/api/start/version_of", params={"version": "0.1"})
+    response = durable.api("POST", "/api/start/version_of", params={"version": "0.1"})
     assert durable.wait(response.json())["output"] == "0.1"
     default = host.engine.versioning.default_version
     assert durable.wait(durable.start("version_of"))["output"] == default

@@ -10,6 +10,16 @@ const HISTORY_QUERY = "showHistory=true&showHistoryOutput=true&showInput=true";
 const FAILED_EVENTS = new Set(["TaskFailed", "SubOrchestrationInstanceFailed", "ExecutionFailed"]);
 const DONE_EVENTS = new Set(["TaskCompleted", "SubOrchestrationInstanceCompleted"]);
 
+// The page is opened as /monitor?code=<system or master key>, as Azure guards the durable API;
+// every call it makes carries that key on, in the header so it stays out of request URLs.
+const KEY = new URLSearchParams(window.location.search).get("code") || "";
+
+function call(url, init = {}) {
+  const headers = new Headers(init.headers || {});
+  if (KEY) headers.set("x-functions-key", KEY);
+  return fetch(url, { ...init, headers });
+}
+
 const $ = (id) => document.getElementById(id);
 let selectedId = null;
 let refreshing = false;
@@ -65,7 +75,7 @@ function statusBadge(status) {
 async function loadList() {
   const filter = $("status-filter").value;
   const url = filter ? `${LIST}?status=${encodeURIComponent(filter)}` : LIST;
-  const response = await fetch(url, { cache: "no-store" });
+  const response = await call(url, { cache: "no-store" });
   if (!response.ok) throw new Error(`list failed: HTTP ${response.status}`);
   const body = await response.json();
   $("hub").textContent = `· task hub ${body.hub}`;
@@ -123,7 +133,7 @@ async function select(id) {
 async function loadDetail() {
   if (selectedId === null) return;
   const id = selectedId;
-  const response = await fetch(`${instanceUrl(id)}?${HISTORY_QUERY}`, { cache: "no-store" });
+  const response = await call(`${instanceUrl(id)}?${HISTORY_QUERY}`, { cache: "no-store" });
   if (id !== selectedId) return;
   if (response.status === 404) {
     closeDetail();
@@ -141,7 +151,9 @@ function renderDetail(body) {
   $("detail-status").replaceChildren(statusBadge(body.runtimeStatus));
   $("detail-id").textContent = body.instanceId;
   // A same-origin link with `download`: the file is exactly what the status API answers.
-  $("export-history").href = `${instanceUrl(body.instanceId)}?${HISTORY_QUERY}`;
+  // A link cannot send a header: the key goes in `code`, as in the links the extension hands out.
+  const code = KEY ? `&code=${encodeURIComponent(KEY)}` : "";
+  $("export-history").href = `${instanceUrl(body.instanceId)}?${HISTORY_QUERY}${code}`;
   $("export-history").download = `${body.name}-${body.instanceId}.json`.replace(/[^\w.-]+/g, "_");
   $("detail-input").textContent = pretty(body.input);
   $("detail-output").textContent = pretty(body.output);
@@ -210,7 +222,7 @@ function raiseEvent(submit) {
     return;
   }
   act(`Raised event '${name}' on ${id}`, () =>
-    fetch(`${instanceUrl(id)}/raiseEvent/${encodeURIComponent(name)}`, {
+    call(`${instanceUrl(id)}/raiseEvent/${encodeURIComponent(name)}`, {
       method: "POST", headers: { "Content-Type": "application/json" }, body: text,
     }));
 }
@@ -220,7 +232,7 @@ function terminate(submit) {
   const id = selectedId;
   const reason = $("terminate-reason").value;
   act(`Terminated ${id}`, () =>
-    fetch(`${instanceUrl(id)}/terminate?reason=${encodeURIComponent(reason)}`, { method: "POST" }));
+    call(`${instanceUrl(id)}/terminate?reason=${encodeURIComponent(reason)}`, { method: "POST" }));
 }
 
 function purge(submit) {
@@ -228,7 +240,7 @@ function purge(submit) {
   const id = selectedId;
   if (!window.confirm(`Purge instance ${id} and its history?`)) return;
   act(`Purged ${id}`, async () => {
-    const response = await fetch(instanceUrl(id), { method: "DELETE" });
+    const response = await call(instanceUrl(id), { method: "DELETE" });
     if (response.ok) closeDetail();
     return response;
   });

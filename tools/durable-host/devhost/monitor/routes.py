@@ -53,8 +53,9 @@ async def asset(request: Request) -> Response:
     return _asset(name)
 
 
-async def to_page(_: Request) -> Response:
-    return RedirectResponse("/monitor", status_code=308)
+async def to_page(request: Request) -> Response:
+    query = request.url.query  # keeps the page's key (?code=) on the way
+    return RedirectResponse(f"/monitor?{query}" if query else "/monitor", status_code=308)
 
 
 def _last_replay_ms(engine: Engine) -> dict[str, float]:
