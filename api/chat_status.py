@@ -9,7 +9,7 @@ import azure.functions as func
 
 from api import routes
 from api.chat_reads import read_chat
-from api.envelope import BadRequest, fail, ok, route_chat_id
+from api.envelope import ok, route_chat_id
 from api.failures import answers_failures
 from calendary.bootstrap import services
 from calendary.domain.chat_state import summarize
@@ -25,10 +25,7 @@ bp = df.Blueprint()
 async def chat_status_http(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
-    try:
-        chat_id = route_chat_id(req)
-    except BadRequest as exc:
-        return fail(400, str(exc))
+    chat_id = route_chat_id(req)
     chat = await read_chat(client, chat_id)
     summary = summarize(chat)
     latest = summary.latest_training

@@ -10,7 +10,7 @@ import azure.functions as func
 
 from api import routes
 from api.durable_wait import accepted, wait_for
-from api.envelope import BadRequest, fail, ok, route_chat_id
+from api.envelope import fail, ok, route_chat_id
 from api.failures import answers_failures
 from calendary.bootstrap import services
 from calendary.domain.erasure import erase_instance_id
@@ -28,10 +28,7 @@ log = logging.getLogger(__name__)
 async def erase_chat_http(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
-    try:
-        chat_id = route_chat_id(req)
-    except BadRequest as exc:
-        return fail(400, str(exc))
+    chat_id = route_chat_id(req)
     instance_id = erase_instance_id(chat_id, uuid.uuid4().hex)
     await client.start_new(names.ERASE_CHAT, instance_id, EraseJob(chat_id=chat_id).dump())
     log.info("erase started chat_id=%s instance_id=%s", chat_id, instance_id)

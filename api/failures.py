@@ -1,9 +1,12 @@
-"""What an HTTP function answers when something it depends on fails: the envelope, never a bare 500.
+"""What an HTTP function answers when its input is bad or something it depends on fails: the
+envelope, never a bare 500.
 
-The Functions host turns an exception escaping a handler into an empty 500, which a client (n8n)
-cannot tell from a bug. Storage or the task hub being down, or a dependency failing transiently,
-answers 503 so the caller retries; anything else answers 500 with the envelope. Nothing is written
-by these answers, and their text names no URL, key or exception message (those may carry secrets).
+A `BadRequest` raised anywhere in a handler (`parse_body`, `route_chat_id`) answers 400 with its
+text, which names the field and never echoes a secret. The Functions host turns an exception
+escaping a handler into an empty 500, which a client (n8n) cannot tell from a bug: storage or the
+task hub being down, or a dependency failing transiently, answers 503 so the caller retries;
+anything else answers 500 with the envelope. Nothing is written by these answers, and their text
+names no URL, key or exception message (those may carry secrets).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import aiohttp
 import azure.functions as func
 
 from api.durable_start import DurableUnavailable
-from api.envelope import fail
+from api.envelope import BadRequest, fail
 from calendary.errors import CalendaryError
 from calendary.storage import azure_names as az
 
@@ -38,6 +41,8 @@ def answers_failures(
     async def guarded(*args: P.args, **kwargs: P.kwargs) -> func.HttpResponse:
         try:
             return await handler(*args, **kwargs)
+        except BadRequest as exc:
+            return fail(400, str(exc))
         except Exception as exc:  # the last line of defence: every failure gets the envelope
             if _transient(exc):
                 log.warning("%s unavailable dependency=%s", handler.__name__, type(exc).__name__)

@@ -11,7 +11,7 @@ import azure.functions as func
 from api import routes
 from api.chat_reads import read_chat
 from api.durable_wait import accepted, wait_for
-from api.envelope import BadRequest, fail, ok, parse_body, respond
+from api.envelope import fail, ok, parse_body, respond
 from api.failures import answers_failures
 from api.input_checks import refused
 from calendary.bootstrap import services
@@ -40,10 +40,7 @@ async def generate_image_http(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
     settings = services().settings
-    try:
-        body = parse_body(req, GenerateImageRequest)
-    except BadRequest as exc:
-        return fail(400, str(exc))
+    body = parse_body(req, GenerateImageRequest)
     if len(body.prompt) > settings.max_prompt_length:
         return fail(400, f"prompt: at most {settings.max_prompt_length} characters")
     chat = await read_chat(client, body.user_id)

@@ -14,7 +14,7 @@ from api import routes
 from api.chat_reads import read_chat
 from api.durable_start import DurableUnavailable, start_unless_running
 from api.durable_wait import accepted, wait_for
-from api.envelope import BadRequest, fail, ok, parse_body, respond
+from api.envelope import fail, ok, parse_body, respond
 from api.failures import answers_failures
 from api.input_checks import refused
 from calendary.bootstrap import services
@@ -58,10 +58,7 @@ async def create_and_train_model_http(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
     settings = services().settings
-    try:
-        body = parse_body(req, CreateAndTrainModelRequest)
-    except BadRequest as exc:
-        return fail(400, str(exc))
+    body = parse_body(req, CreateAndTrainModelRequest)
     if not settings.replicate_owner:
         return fail(503, "ReplicateOwner is not configured")
     svc = services()

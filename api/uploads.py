@@ -11,7 +11,7 @@ import azure.functions as func
 
 from api import routes
 from api.durable_wait import accepted, wait_for
-from api.envelope import BadRequest, fail, ok, parse_body
+from api.envelope import fail, ok, parse_body
 from api.failures import answers_failures
 from calendary.bootstrap import services
 from calendary.domain import paths
@@ -40,10 +40,7 @@ async def upload_images_http(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
     settings = services().settings
-    try:
-        body = parse_body(req, UploadImagesRequest)
-    except BadRequest as exc:
-        return fail(400, str(exc))
+    body = parse_body(req, UploadImagesRequest)
     refs = body.image_refs()
     if len(refs) > settings.max_images_per_request:
         return fail(400, f"at most {settings.max_images_per_request} images per request")

@@ -1,5 +1,6 @@
-"""HTTP functions answer a failing dependency with 503 and anything else with 500, both in the
-envelope and without the exception's text (it may carry a URL or a key)."""
+"""HTTP functions answer bad input with 400 and its text, a failing dependency with 503 and anything
+else with 500, all in the envelope; the last two without the exception's text (it may carry a URL
+or a key)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from azure.core.exceptions import ServiceRequestError
 
 from api.durable_start import DurableUnavailable
+from api.envelope import BadRequest
 from api.failures import INTERNAL, UNAVAILABLE, answers_failures
 from calendary.errors import CalendaryError
 
@@ -28,6 +30,7 @@ SECRET = "https://acct.blob.core.windows.net/x?sig=abc"
         (CalendaryError(SECRET, transient=True), 503, UNAVAILABLE),
         (CalendaryError(SECRET, transient=False), 500, INTERNAL),
         (KeyError(SECRET), 500, INTERNAL),
+        (BadRequest("userId: not a chat id"), 400, "userId: not a chat id"),
     ],
     ids=lambda v: type(v).__name__ if isinstance(v, Exception) else str(v),
 )
