@@ -41,7 +41,7 @@ NO_KEY = Outcome("Missing or wrong function key (answered by the Functions host,
 WORKFLOW_FAILED = Outcome("The workflow failed; the error names its instance.", r.ErrorResponse)
 
 # Per route: HTTP status -> outcome. Every route of `api.routes.ALL` must have an entry.
-RESPONSES: dict[str, dict[int, Outcome]] = {
+DECLARED: dict[str, dict[int, Outcome]] = {
     routes.UPLOAD_IMAGES.name: {
         200: Outcome("All images processed.", r.ApiResponse[r.UploadImagesData]),
         202: ACCEPTED,
@@ -117,20 +117,24 @@ RESPONSES: dict[str, dict[int, Outcome]] = {
 
 # Every route that touches storage or the task hub answers their failures itself
 # (`api.failures`): 503 when a dependency is down, 500 for anything else, both in the envelope.
-DEPENDENCY_DOWN = "Storage, the task hub or another dependency is unavailable; try again."
+DEPENDENCY_DOWN = "storage, the task hub or another dependency is unavailable; try again."
 FAILED_HERE = Outcome("The request failed on our side; try again later.", r.ErrorResponse)
-for _route in routes.ALL:
-    if _route in (routes.OPENAPI, routes.HEALTH):
-        continue
-    _outcomes = RESPONSES[_route.name]
-    _outcomes.setdefault(500, FAILED_HERE)
-    _known = _outcomes.get(503)
-    _outcomes[503] = Outcome(
-        f"{_known.description} Or: {DEPENDENCY_DOWN[0].lower()}{DEPENDENCY_DOWN[1:]}"
-        if _known
-        else DEPENDENCY_DOWN,
-        r.ErrorResponse,
-    )
+
+
+def _with_failures(outcomes: dict[int, Outcome]) -> dict[int, Outcome]:
+    known = outcomes.get(503)
+    down = f"{known.description} Or: {DEPENDENCY_DOWN}" if known else DEPENDENCY_DOWN.capitalize()
+    merged = dict(outcomes)
+    merged.setdefault(500, FAILED_HERE)
+    merged[503] = Outcome(down, r.ErrorResponse)
+    return merged
+
+
+UNGUARDED = {routes.OPENAPI.name, routes.HEALTH.name}  # they reach neither storage nor the hub
+RESPONSES: dict[str, dict[int, Outcome]] = {
+    name: outcomes if name in UNGUARDED else _with_failures(outcomes)
+    for name, outcomes in DECLARED.items()
+}
 
 SUMMARIES: dict[str, str] = {
     routes.UPLOAD_IMAGES.name: "Download, validate and store a chat's photos",
