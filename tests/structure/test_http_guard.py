@@ -4,22 +4,23 @@ handler carries `@answers_failures` (api/failures.py) directly above the `def`."
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-API = Path(__file__).resolve().parents[2] / "api"
+from tests.structure.modules import product
 
 
 def _handlers() -> list[tuple[str, ast.AsyncFunctionDef]]:
-    found = []
-    for path in sorted(API.glob("*.py")):
-        for node in ast.parse(path.read_text()).body:
-            routed = isinstance(node, ast.AsyncFunctionDef) and any(
-                isinstance(d, ast.Call) and getattr(d.func, "attr", "") == "route"
-                for d in node.decorator_list
-            )
-            if routed:
-                found.append((path.name, node))
-    return found
+    """The routed async functions of the `api` package, with their module."""
+    return [
+        (module.name, node)
+        for module in product()
+        if module.name.startswith("api.")
+        for node in module.tree.body
+        if isinstance(node, ast.AsyncFunctionDef)
+        and any(
+            isinstance(d, ast.Call) and getattr(d.func, "attr", "") == "route"
+            for d in node.decorator_list
+        )
+    ]
 
 
 def test_every_async_route_answers_its_failures() -> None:
